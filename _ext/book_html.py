@@ -1,0 +1,47 @@
+"""Two fixes to the HTML book, so that it works offline and loads without script errors.
+
+1. Serve MathJax 3 from the built book itself, so maths renders with no network. The files come from the PyPI package django-static-mathjax (pinned in requirements.txt);
+`mathjax_path` in _config.yml points at the copy this extension puts in `_static/mathjax`.
+2. Load each script once: sphinx-thebe 0.3.1 registers its configuration script on every
+   read phase, and a second copy makes the browser throw "THEBE_JS_URL has already been declared".
+"""
+
+import shutil
+from pathlib import Path
+
+import mathjax
+
+ES5 = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+NEEDED = ["tex-chtml.js", "input", "output/chtml", "ui", "a11y", "adaptors"]
+
+
+def copy_mathjax(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    dest = Path(app.outdir) / "_static" / "mathjax"
+    for name in NEEDED:
+        src, out = ES5 / name, dest / name
+        if out.exists():
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, out)
+        elif src.exists():
+            shutil.copy2(src, out)
+
+
+def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        # an inline script is registered once with filename None and once with "": same script
+        key = (getattr(script, "filename", script) or "", str(getattr(script, "attributes", "")))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app):
+    app.connect("build-finished", copy_mathjax)
+    app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

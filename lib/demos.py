@@ -1,0 +1,183 @@
+"""Interactive demos that work everywhere: a live ipywidget in Jupyter, pre-rendered frames in HTML.
+
+Every demo in the book is a :class:`Demo`: a drawing function plus a few controls, each
+with a short list of values. Displayed in a notebook, a demo offers two views of itself:
+
+* ``application/vnd.jupyter.widget-view+json``: sliders and menus (ipywidgets) that redraw
+  the figure with the kernel; Jupyter, JupyterLab, Colab and Binder show this one;
+* ``text/html``: every combination of control values drawn once, at build time, and a few
+  lines of plain JavaScript that swap the picture when a control moves. The static HTML
+  book has no kernel, so ``_config.yml`` tells it to prefer this view.
+
+Introduced in the chapter on image classification; used by every chapter with a demo.
+"""
+
+import base64
+import hashlib
+import html
+import io
+import itertools
+import json
+import math
+
+MAX_FRAMES = 150  # frames are embedded in the page: keep every demo light enough for a phone
+
+
+class Demo:
+    """A figure that redraws when its controls move.
+
+    draw: a function ``draw(fig, **values)`` that draws on a blank matplotlib Figure.
+    controls: ``{name: [value, ...]}``, in display order; the first is the main control.
+        Numbers get a slider, strings get a menu.
+    defaults: ``{name: value}`` for the starting position (otherwise each list's middle).
+    labels: ``{name: "text"}`` shown beside the controls (otherwise the names).
+    """
+
+    def __init__(self, draw, controls, *, defaults=None, labels=None, title="", alt="",
+                 figsize=(6.4, 4.0), dpi=80):
+        if not callable(draw):
+            raise TypeError(f"draw must be a function draw(fig, **values), got {type(draw)}")
+        if not isinstance(controls, dict) or not controls:
+            raise ValueError("controls must be a non-empty dict {name: [values]}")
+        self.controls = {}
+        for name, values in controls.items():
+            values = list(values)
+            if not values:
+                raise ValueError(f"control {name!r} has no values")
+            if len(set(map(repr, values))) != len(values):
+                raise ValueError(f"control {name!r} repeats a value: {values}")
+            self.controls[name] = values
+        n_frames = math.prod(len(v) for v in self.controls.values())
+        if n_frames > MAX_FRAMES:
+            raise ValueError(f"controls give {n_frames} frames; at most {MAX_FRAMES} fit in a page: "
+                             "offer fewer values")
+        defaults = dict(defaults or {})
+        unknown = set(defaults) - set(self.controls)
+        if unknown:
+            raise ValueError(f"defaults name unknown controls {sorted(unknown)}")
+        self.defaults = {}
+        for name, values in self.controls.items():
+            value = defaults.get(name, values[len(values) // 2])
+            if value not in values:
+                raise ValueError(f"default {value!r} of {name!r} is not one of {values}")
+            self.defaults[name] = value
+        self.labels = {name: (labels or {}).get(name, name) for name in self.controls}
+        self.draw, self.title, self.alt = draw, title, alt or title
+        self.figsize, self.dpi = figsize, dpi
+
+    def figure(self, **values):
+        """The matplotlib Figure for one setting of the controls (missing ones at their defaults)."""
+        from matplotlib.figure import Figure
+
+        unknown = set(values) - set(self.controls)
+        if unknown:
+            raise ValueError(f"unknown controls {sorted(unknown)}; this demo has {list(self.controls)}")
+        fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+        self.draw(fig, **{**self.defaults, **values})
+        return fig
+
+    def render_png(self, **values):
+        """PNG bytes of one frame."""
+        buf = io.BytesIO()
+        self.figure(**values).savefig(buf, format="png", dpi=self.dpi)
+        return buf.getvalue()
+
+    def frames(self):
+        """Every combination of control values, in row-major order of the controls."""
+        names = list(self.controls)
+        for combo in itertools.product(*self.controls.values()):
+            yield dict(zip(names, combo, strict=True))
+
+    def to_html(self):
+        """A self-contained HTML view: plain controls that swap pre-rendered frames."""
+        frames = [base64.b64encode(self.render_png(**v)).decode("ascii") for v in self.frames()]
+        uid = "demo-" + hashlib.sha1("".join(frames[:1] + [self.title]).encode()).hexdigest()[:10]
+        payload = {"sizes": [len(v) for v in self.controls.values()], "frames": frames}
+        inputs = []
+        for i, (name, values) in enumerate(self.controls.items()):
+            start = values.index(self.defaults[name])
+            label = html.escape(str(self.labels[name]))
+            if all(isinstance(v, int | float) for v in values):
+                shown = json.dumps([_fmt(v) for v in values])
+                inputs.append(
+                    f'<label>{label} <input type="range" data-axis="{i}" min="0" '
+                    f'max="{len(values) - 1}" step="1" value="{start}" aria-label="{label}" '
+                    f"data-shown='{html.escape(shown)}'> "
+                    f"<output>{html.escape(_fmt(values[start]))}</output></label>")
+            else:
+                options = "".join(
+                    f'<option value="{j}"{" selected" if j == start else ""}>'
+                    f"{html.escape(str(v))}</option>" for j, v in enumerate(values))
+                inputs.append(f'<label>{label} <select data-axis="{i}" aria-label="{label}">'
+                              f"{options}</select></label>")
+        start_index = _flat_index([v.index(self.defaults[n]) for n, v in self.controls.items()],
+                                  payload["sizes"])
+        title = f'<div class="lib-demo-title">{html.escape(self.title)}</div>' if self.title else ""
+        return (
+            f'<div class="lib-demo" id="{uid}">{title}'
+            f'<div class="lib-demo-controls">{"".join(inputs)}</div>'
+            f'<img class="lib-demo-frame" alt="{html.escape(self.alt)}" '
+            f'src="data:image/png;base64,{frames[start_index]}">'
+            f'<script type="application/json" class="lib-demo-data">{json.dumps(payload)}</script>'
+            f"<script>{_SWAP_JS.replace('UID', uid)}</script></div>"
+        )
+
+    def widget(self):
+        """The live ipywidgets view: one slider or menu per control, the figure below."""
+        import ipywidgets as w
+        from IPython.display import display
+
+        pickers = {}
+        for name, values in self.controls.items():
+            kind = w.SelectionSlider if all(isinstance(v, int | float) for v in values) else w.Dropdown
+            pickers[name] = kind(options=[(_fmt(v), v) for v in values], value=self.defaults[name],
+                                 description=str(self.labels[name]),
+                                 style={"description_width": "initial"})
+
+        def show(**values):
+            display(self.figure(**values))
+
+        out = w.interactive_output(show, pickers)
+        return w.VBox([w.HBox(list(pickers.values()), layout={"flex_flow": "row wrap"}), out])
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {"text/plain": f"<Demo {self.title!r}: controls {list(self.controls)}>",
+                  "text/html": self.to_html()}
+        try:
+            view = self.widget()._repr_mimebundle_()
+        except ImportError:  # no ipywidgets: the HTML view still works
+            return bundle
+        view.pop("text/plain", None)
+        return {**bundle, **view}
+
+
+def _fmt(value):
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _flat_index(indices, sizes):
+    flat = 0
+    for i, n in zip(indices, sizes, strict=True):
+        flat = flat * n + i
+    return flat
+
+
+# Finds its own demo by id, and on every input recomputes the frame index (row-major).
+_SWAP_JS = """(function () {
+  var root = document.getElementById("UID");
+  if (!root || root.dataset.live) { return; }
+  root.dataset.live = "1";
+  var data = JSON.parse(root.querySelector(".lib-demo-data").textContent);
+  var img = root.querySelector(".lib-demo-frame");
+  var inputs = root.querySelectorAll("[data-axis]");
+  function update() {
+    var flat = 0;
+    inputs.forEach(function (el) {
+      var axis = +el.dataset.axis, i = +el.value;
+      flat = flat * data.sizes[axis] + i;
+      if (el.dataset.shown) { el.nextElementSibling.textContent = JSON.parse(el.dataset.shown)[i]; }
+    });
+    img.src = "data:image/png;base64," + data.frames[flat];
+  }
+  inputs.forEach(function (el) { el.addEventListener("input", update); el.addEventListener("change", update); });
+})();"""

@@ -1,0 +1,119 @@
+"""The built HTML book, read in a real browser (Debian's chromium, driven by Playwright).
+
+Every page of the table of contents loads with no script error, its maths is typeset, and
+every demo answers each of its controls by changing its picture: with no kernel at all.
+"""
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def toc_pages():
+    """Every page the table of contents lists, as paths of the built HTML."""
+    entries = re.findall(r"(?:root|file):\s*([\w./-]+)", (ROOT / "_toc.yml").read_text())
+    return [entry + ".html" for entry in entries]
+
+
+@pytest.fixture(scope="session")
+def site():
+    """Build the book (the cache makes this quick after the first time) and serve it on loopback."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"no browser at {CHROMIUM}: CI must install Debian's chromium")
+        pytest.skip("browser tests need Debian's chromium: apt-get install chromium")
+    build = subprocess.run([shutil.which("jupyter-book") or "jupyter-book", "build", ".", "-W", "-q"],
+                           cwd=ROOT, capture_output=True, text=True)
+    assert build.returncode == 0, f"book build failed:\n{build.stdout[-4000:]}\n{build.stderr[-4000:]}"
+    handler = functools.partial(QuietHandler, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser, url, viewport=None):
+    page = browser.new_page(viewport=viewport or {"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("requestfailed", lambda req: errors.append(f"failed request: {req.url}"))
+    page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.goto(url, wait_until="load")
+    return page, errors
+
+
+@pytest.mark.parametrize("path", toc_pages())
+def test_page_loads_without_script_errors_and_typesets_its_maths(browser, site, path):
+    page, errors = open_page(browser, f"{site}/{path}")
+    if page.locator(".math").count():
+        page.wait_for_selector("mjx-container", timeout=20_000)
+        assert page.locator(".math mjx-container, mjx-container").count() > 0
+        assert page.locator("mjx-merror").count() == 0, "MathJax could not parse some maths"
+    page.wait_for_timeout(300)
+    assert not errors, "\n".join(errors)
+    page.close()
+
+
+def demo_pages():
+    return [p for p in toc_pages() if (HTML / p).exists() and "lib-demo" in (HTML / p).read_text()]
+
+
+@pytest.mark.parametrize("path", toc_pages())
+def test_every_demo_control_changes_the_picture_without_a_kernel(browser, site, path):
+    page, errors = open_page(browser, f"{site}/{path}")
+    demos = page.locator(".lib-demo")
+    if not (HTML / path).read_text().count("lib-demo-frame"):
+        pytest.skip(f"{path} has no demo")
+    assert demos.count() > 0
+    for d in range(demos.count()):
+        demo = demos.nth(d)
+        demo.scroll_into_view_if_needed()
+        frame = demo.locator("img.lib-demo-frame")
+        controls = demo.locator("[data-axis]")
+        assert controls.count() > 0
+        for c in range(controls.count()):
+            control = controls.nth(c)
+            before = frame.get_attribute("src")
+            if control.evaluate("el => el.tagName") == "SELECT":
+                options = control.locator("option")
+                current = control.input_value()
+                other = next(options.nth(i).get_attribute("value") for i in range(options.count())
+                             if options.nth(i).get_attribute("value") != current)
+                control.select_option(other)
+            else:
+                control.evaluate("el => { el.value = (+el.value === +el.max) ? el.min : el.max;"
+                                 " el.dispatchEvent(new Event('input', {bubbles: true})); }")
+            after = frame.get_attribute("src")
+            name = control.get_attribute("aria-label")
+            assert after != before, f"demo {d} on {path}: moving {name!r} left the picture as it was"
+    assert not errors, "\n".join(errors)
+    page.close()
