@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# the jupyter-book beside this Python (a virtual environment need not be on PATH)
+JUPYTER_BOOK = str(Path(sys.executable).with_name("jupyter-book"))
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -35,7 +38,7 @@ def site():
         if os.environ.get("CI"):
             pytest.fail(f"no browser at {CHROMIUM}: CI must install Debian's chromium")
         pytest.skip("browser tests need Debian's chromium: apt-get install chromium")
-    build = subprocess.run([shutil.which("jupyter-book") or "jupyter-book", "build", ".", "-W", "-q"],
+    build = subprocess.run([JUPYTER_BOOK, "build", ".", "-W", "-q"],
                            cwd=ROOT, capture_output=True, text=True)
     assert build.returncode == 0, f"book build failed:\n{build.stdout[-4000:]}\n{build.stderr[-4000:]}"
     handler = functools.partial(QuietHandler, directory=str(HTML))
@@ -81,10 +84,6 @@ def test_page_loads_without_script_errors_and_typesets_its_maths(browser, site, 
     page.wait_for_timeout(300)
     assert not errors, "\n".join(errors)
     page.close()
-
-
-def demo_pages():
-    return [p for p in toc_pages() if (HTML / p).exists() and "lib-demo" in (HTML / p).read_text()]
 
 
 @pytest.mark.parametrize("path", toc_pages())

@@ -1,0 +1,55 @@
+"""House rules of the chapters, checked without running them (nbval runs them)."""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def cells(path, kind):
+    return [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == kind]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def test_every_chapter_is_in_the_table_of_contents_and_every_entry_exists():
+    listed = set(re.findall(r"file:\s*([\w./-]+)", (ROOT / "_toc.yml").read_text()))
+    assert {f"chapters/{p.stem}" for p in NOTEBOOKS} == listed
+    assert all((ROOT / f"{entry}.ipynb").exists() for entry in listed)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_without_outputs(path):
+    dirty = [i for i, c in enumerate(cells(path, "code")) if c["outputs"] or c["execution_count"]]
+    assert not dirty, f"cells {dirty} carry outputs: the book build executes the notebooks"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_defines_no_helpers_of_its_own(path):
+    """Functions belong in lib/; a notebook may only define a demo's draw function."""
+    for cell in cells(path, "code"):
+        tree = ast.parse(re.sub(r"^[%!].*$", "", source(cell), flags=re.M))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                assert node.name.startswith("draw"), f"{path.name} defines {node.name}(); move it to lib/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_checks_its_claims_ends_with_exercises_and_cites(path):
+    code = "\n".join(source(c) for c in cells(path, "code"))
+    text = "\n".join(source(c) for c in cells(path, "markdown"))
+    assert code.count("assert ") >= 3, "a chapter asserts its claims"
+    assert "from lib" in code or "import lib" in code
+    assert ":::{exercise}" in text and ":::{solution}" in text
+    assert "{cite}" in text and "{bibliography}" in text
+    bib = (ROOT / "references.bib").read_text()
+    for key in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", text):
+        for k in key.split(","):
+            assert f"{{{k.strip()}," in bib, f"{path.name} cites {k!r}, which references.bib lacks"
