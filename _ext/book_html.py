@@ -1,7 +1,8 @@
 """Two fixes to the HTML book, so that it works offline and loads without script errors.
 
-1. Serve MathJax 3 from the built book itself, so maths renders with no network. The files come from the PyPI package django-static-mathjax (pinned in requirements.txt);
-`mathjax_path` in _config.yml points at the copy this extension puts in `_static/mathjax`.
+1. Serve MathJax 3 from the built book itself, so maths renders with no network. The files
+   come from the PyPI package django-static-mathjax (pinned in requirements.txt); `mathjax_path`
+   in _config.yml points at the copy this extension puts in `_static/mathjax`.
 2. Load each script once: sphinx-thebe 0.3.1 registers its configuration script on every
    read phase, and a second copy makes the browser throw "THEBE_JS_URL has already been declared".
 """

@@ -179,5 +179,8 @@ _SWAP_JS = """(function () {
     });
     img.src = "data:image/png;base64," + data.frames[flat];
   }
-  inputs.forEach(function (el) { el.addEventListener("input", update); el.addEventListener("change", update); });
+  inputs.forEach(function (el) {
+    el.addEventListener("input", update);
+    el.addEventListener("change", update);
+  });
 })();"""

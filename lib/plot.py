@@ -118,6 +118,87 @@ def plot_cross_validation(results, ax=None, xlabel="k"):
     stds = np.array([np.std(results[k]) for k in keys])
     ax.errorbar(keys, means, yerr=stds, color=PALETTE[0], capsize=4, marker="o", zorder=3,
                 label="mean ± std")
-    ax.set(xlabel=xlabel, ylabel="validation accuracy", title=f"{len(results[keys[0]])}-fold cross-validation")
+    num_folds = len(results[keys[0]])
+    ax.set(xlabel=xlabel, ylabel="validation accuracy", title=f"{num_folds}-fold cross-validation")
     ax.legend(loc="lower left")
+    return ax
+
+
+def plot_class_lines(W, b, ax=None, extent=(-1.0, 1.0, -1.0, 1.0), arrow_length=0.25):
+    """For each row of a 2-D linear classifier W: (C, 2), b: (C,), the line w_c.x + b_c = 0
+    (where class c's score is zero) and an arrow along w_c (the way its score grows)."""
+    ax = _axes(ax)
+    W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+    if W.ndim != 2 or W.shape[1] != 2 or b.shape != (len(W),):
+        raise ValueError(f"need W of shape (C, 2) and b of shape (C,), got {W.shape} and {b.shape}")
+    x0, x1, y0, y1 = extent
+    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    for w, bc, color in zip(W, b, class_colors(len(W)), strict=True):
+        norm = np.linalg.norm(w)
+        if norm == 0:
+            continue
+        # The line's point nearest the centre, and the line's direction (w turned by 90 degrees).
+        foot = centre - (w @ centre + bc) / norm**2 * w
+        along = np.array([-w[1], w[0]]) / norm
+        ends = foot + np.outer([-10 * (x1 - x0 + y1 - y0), 10 * (x1 - x0 + y1 - y0)], along)
+        ax.plot(ends[:, 0], ends[:, 1], color=color, lw=2)
+        ax.annotate("", xy=foot + arrow_length * w / norm, xytext=foot,
+                    arrowprops={"arrowstyle": "-|>", "color": color, "lw": 2})
+    ax.set(xlim=(x0, x1), ylim=(y0, y1))
+    return ax
+
+
+def _cells(ax, values, left, colors, fmt="{:g}", label=""):
+    """A grid of numbered cells, values (R, K), centred vertically on y = 0, left edge at left."""
+    values = np.atleast_2d(values)
+    R, K = values.shape
+    for r in range(R):
+        for k in range(K):
+            color = colors[r] if isinstance(colors, list | tuple) else colors(r, k)
+            ax.add_patch(_rectangle((left + k, R / 2 - r - 1), color))
+            ax.text(left + k + 0.5, R / 2 - r - 0.5, fmt.format(values[r, k]), ha="center",
+                    va="center", fontsize=9)
+    ax.text(left + K / 2, R / 2 + 0.3, label, ha="center", va="bottom", fontsize=10)
+    return left + K
+
+
+def _rectangle(xy, color):
+    from matplotlib.patches import Rectangle
+
+    return Rectangle(xy, 1, 1, facecolor=color, edgecolor="black", lw=0.8, alpha=0.55)
+
+
+def plot_score_equation(W, x, b, class_names=None, image_shape=None, ax=None):
+    """The algebraic picture of a linear classifier: [image ->] W x + b = scores, every number shown.
+
+    W: (C, D), x: (D,) the stretched image, b: (C,); image_shape (H, W) draws x as an image too.
+    """
+    ax = _axes(ax)
+    W, x, b = np.asarray(W, dtype=float), np.asarray(x, dtype=float), np.asarray(b, dtype=float)
+    if W.ndim != 2 or x.shape != (W.shape[1],) or b.shape != (len(W),):
+        raise ValueError(f"need W (C, D), x (D,), b (C,), got {W.shape}, {x.shape}, {b.shape}")
+    import matplotlib as mpl
+
+    grey = mpl.colormaps["Greys"]
+    pixel = lambda r, k: grey(0.15 + 0.6 * x.reshape(image_shape or x.shape)[r, k] / (x.max() or 1))
+    rows = class_colors(len(W))
+    left = 0.0
+    if image_shape is not None:
+        left = _cells(ax, x.reshape(image_shape), left, pixel, label="input image") + 0.3
+        ax.text(left + 0.6, 0, "stretch\n→", ha="center", va="center", fontsize=9)
+        left += 1.3
+    left = _cells(ax, W, left, rows, label="W") + 0.4
+    left = _cells(ax, x[:, None], left, lambda r, k: pixel(*divmod(r, image_shape[1]))
+                  if image_shape is not None else grey(0.3), label="x") + 0.2
+    ax.text(left + 0.3, 0, "+", ha="center", va="center", fontsize=16)
+    left = _cells(ax, b[:, None], left + 0.6, rows, label="b") + 0.2
+    ax.text(left + 0.3, 0, "=", ha="center", va="center", fontsize=16)
+    scores = W @ x + b
+    left = _cells(ax, scores[:, None], left + 0.6, rows, fmt="{:.2f}", label="scores")
+    names = class_names if class_names is not None else [f"class {c}" for c in range(len(W))]
+    for c, name in enumerate(names):
+        ax.text(left + 0.15, len(W) / 2 - c - 0.5, name, va="center", fontsize=10)
+    half = max(len(x), len(W)) / 2 + 0.9
+    ax.set(xlim=(-0.2, left + 1.6), ylim=(-half, half), aspect="equal")
+    ax.axis("off")
     return ax
