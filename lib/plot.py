@@ -149,23 +149,21 @@ def plot_class_lines(W, b, ax=None, extent=(-1.0, 1.0, -1.0, 1.0), arrow_length=
 
 
 def _cells(ax, values, left, colors, fmt="{:g}", label=""):
-    """A grid of numbered cells, values (R, K), centred vertically on y = 0, left edge at left."""
+    """A grid of numbered cells, values (R, K), centred vertically on y = 0, left edge at left.
+    colors: one colour per row, or a nested list (R, K) of colours."""
+    from matplotlib.patches import Rectangle
+
     values = np.atleast_2d(values)
     R, K = values.shape
     for r in range(R):
         for k in range(K):
-            color = colors[r] if isinstance(colors, list | tuple) else colors(r, k)
-            ax.add_patch(_rectangle((left + k, R / 2 - r - 1), color))
+            color = colors[r][k] if isinstance(colors[r], list) else colors[r]
+            ax.add_patch(Rectangle((left + k, R / 2 - r - 1), 1, 1, facecolor=color,
+                                   edgecolor="black", lw=0.8, alpha=0.55))
             ax.text(left + k + 0.5, R / 2 - r - 0.5, fmt.format(values[r, k]), ha="center",
                     va="center", fontsize=9)
     ax.text(left + K / 2, R / 2 + 0.3, label, ha="center", va="bottom", fontsize=10)
     return left + K
-
-
-def _rectangle(xy, color):
-    from matplotlib.patches import Rectangle
-
-    return Rectangle(xy, 1, 1, facecolor=color, edgecolor="black", lw=0.8, alpha=0.55)
 
 
 def plot_score_equation(W, x, b, class_names=None, image_shape=None, ax=None):
@@ -173,32 +171,54 @@ def plot_score_equation(W, x, b, class_names=None, image_shape=None, ax=None):
 
     W: (C, D), x: (D,) the stretched image, b: (C,); image_shape (H, W) draws x as an image too.
     """
+    import matplotlib as mpl
+
     ax = _axes(ax)
     W, x, b = np.asarray(W, dtype=float), np.asarray(x, dtype=float), np.asarray(b, dtype=float)
     if W.ndim != 2 or x.shape != (W.shape[1],) or b.shape != (len(W),):
         raise ValueError(f"need W (C, D), x (D,), b (C,), got {W.shape}, {x.shape}, {b.shape}")
-    import matplotlib as mpl
-
-    grey = mpl.colormaps["Greys"]
-    pixel = lambda r, k: grey(0.15 + 0.6 * x.reshape(image_shape or x.shape)[r, k] / (x.max() or 1))
-    rows = class_colors(len(W))
-    left = 0.0
+    greys = [mpl.colormaps["gray"](0.35 + 0.65 * v / (np.abs(x).max() or 1)) for v in np.abs(x)]
+    rows, left = class_colors(len(W)), 0.0
     if image_shape is not None:
-        left = _cells(ax, x.reshape(image_shape), left, pixel, label="input image") + 0.3
-        ax.text(left + 0.6, 0, "stretch\n→", ha="center", va="center", fontsize=9)
-        left += 1.3
-    left = _cells(ax, W, left, rows, label="W") + 0.4
-    left = _cells(ax, x[:, None], left, lambda r, k: pixel(*divmod(r, image_shape[1]))
-                  if image_shape is not None else grey(0.3), label="x") + 0.2
-    ax.text(left + 0.3, 0, "+", ha="center", va="center", fontsize=16)
-    left = _cells(ax, b[:, None], left + 0.6, rows, label="b") + 0.2
-    ax.text(left + 0.3, 0, "=", ha="center", va="center", fontsize=16)
-    scores = W @ x + b
-    left = _cells(ax, scores[:, None], left + 0.6, rows, fmt="{:.2f}", label="scores")
+        H, K = image_shape
+        image_colors = [greys[r * K:(r + 1) * K] for r in range(H)]
+        left = _cells(ax, x.reshape(H, K), left, image_colors, label="input image") + 0.2
+        ax.text(left + 0.7, 0, "stretch\n→", ha="center", va="center", fontsize=9)
+        left += 1.4
+    left = _cells(ax, W, left, rows, label="W") + 0.3
+    left = _cells(ax, x[:, None], left, greys, label="x") + 0.1
+    ax.text(left + 0.35, 0, "+", ha="center", va="center", fontsize=16)
+    left = _cells(ax, b[:, None], left + 0.7, rows, label="b") + 0.1
+    ax.text(left + 0.35, 0, "=", ha="center", va="center", fontsize=16)
+    left = _cells(ax, (W @ x + b)[:, None], left + 0.7, rows, fmt="{:.2f}", label="scores")
     names = class_names if class_names is not None else [f"class {c}" for c in range(len(W))]
     for c, name in enumerate(names):
         ax.text(left + 0.15, len(W) / 2 - c - 0.5, name, va="center", fontsize=10)
     half = max(len(x), len(W)) / 2 + 0.9
     ax.set(xlim=(-0.2, left + 1.6), ylim=(-half, half), aspect="equal")
     ax.axis("off")
+    return ax
+
+
+def show_pixel_values(image, ax=None, fmt="{:.0f}", cmap="gray_r", vmin=None, vmax=None,
+                      fontsize=8):
+    """A grey image (H, W) as a heatmap with each pixel's number written on it: what a computer sees.
+
+    fmt formats each value; the text is white on dark cells and black on light ones.
+    """
+    ax = _axes(ax)
+    image = np.asarray(image, dtype=np.float64)
+    if image.ndim != 2:
+        raise ValueError(f"image must be a grey image (H, W), got shape {image.shape}")
+    lo = image.min() if vmin is None else vmin
+    hi = image.max() if vmax is None else vmax
+    im = ax.imshow(image, cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
+    for (r, c), value in np.ndenumerate(image):
+        level = im.cmap(im.norm(value))
+        dark = 0.299 * level[0] + 0.587 * level[1] + 0.114 * level[2] < 0.5
+        ax.text(c, r, fmt.format(value), ha="center", va="center", fontsize=fontsize,
+                color="white" if dark else "black")
+    ax.set(xticks=range(image.shape[1]), yticks=range(image.shape[0]), xlabel="column",
+           ylabel="row")
+    ax.tick_params(labelsize=7, length=0)
     return ax

@@ -78,7 +78,7 @@ def open_page(browser, url, viewport=None):
 def test_page_loads_without_script_errors_and_typesets_its_maths(browser, site, path):
     page, errors = open_page(browser, f"{site}/{path}")
     if page.locator(".math").count():
-        page.wait_for_selector("mjx-container", timeout=20_000)
+        page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
         assert page.locator(".math mjx-container, mjx-container").count() > 0
         assert page.locator("mjx-merror").count() == 0, "MathJax could not parse some maths"
     page.wait_for_timeout(300)
