@@ -90,9 +90,11 @@ class Demo:
 
     def to_html(self):
         """A self-contained HTML view: plain controls that swap pre-rendered frames."""
-        frames = [base64.b64encode(self.render_png(**v)).decode("ascii") for v in self.frames()]
+        settings = list(self.frames())
+        frames = [base64.b64encode(self.render_png(**v)).decode("ascii") for v in settings]
         uid = "demo-" + hashlib.sha1("".join(frames[:1] + [self.title]).encode()).hexdigest()[:10]
-        payload = {"sizes": [len(v) for v in self.controls.values()], "frames": frames}
+        alts = [self.describe(**v) for v in settings]  # a screen reader hears the current setting
+        payload = {"sizes": [len(v) for v in self.controls.values()], "frames": frames, "alts": alts}
         inputs = []
         for i, (name, values) in enumerate(self.controls.items()):
             start = values.index(self.defaults[name])
@@ -116,11 +118,16 @@ class Demo:
         return (
             f'<div class="lib-demo" id="{uid}">{title}'
             f'<div class="lib-demo-controls">{"".join(inputs)}</div>'
-            f'<img class="lib-demo-frame" alt="{html.escape(self.alt)}" '
+            f'<img class="lib-demo-frame" alt="{html.escape(alts[start_index])}" '
             f'src="data:image/png;base64,{frames[start_index]}">'
             f'<script type="application/json" class="lib-demo-data">{json.dumps(payload)}</script>'
             f"<script>{_SWAP_JS.replace('UID', uid)}</script></div>"
         )
+
+    def describe(self, **values):
+        """Alt text for one frame: the demo's description and the setting it shows."""
+        setting = ", ".join(f"{self.labels[n]} = {_fmt(values[n])}" for n in self.controls)
+        return f"{self.alt} ({setting})" if self.alt else setting
 
     def widget(self):
         """The live ipywidgets view: one slider or menu per control, the figure below."""
@@ -178,6 +185,7 @@ _SWAP_JS = """(function () {
       if (el.dataset.shown) { el.nextElementSibling.textContent = JSON.parse(el.dataset.shown)[i]; }
     });
     img.src = "data:image/png;base64," + data.frames[flat];
+    img.alt = data.alts[flat];
   }
   inputs.forEach(function (el) {
     el.addEventListener("input", update);

@@ -101,7 +101,7 @@ def test_every_demo_control_changes_the_picture_without_a_kernel(browser, site, 
         assert controls.count() > 0
         for c in range(controls.count()):
             control = controls.nth(c)
-            before = frame.get_attribute("src")
+            before, alt_before = frame.get_attribute("src"), frame.get_attribute("alt")
             if control.evaluate("el => el.tagName") == "SELECT":
                 options = control.locator("option")
                 current = control.input_value()
@@ -114,5 +114,6 @@ def test_every_demo_control_changes_the_picture_without_a_kernel(browser, site, 
             after = frame.get_attribute("src")
             name = control.get_attribute("aria-label")
             assert after != before, f"demo {d} on {path}: moving {name!r} left the picture as it was"
+            assert frame.get_attribute("alt") != alt_before, f"demo {d}: alt text ignores {name!r}"
     assert not errors, "\n".join(errors)
     page.close()

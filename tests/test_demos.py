@@ -29,6 +29,7 @@ def test_html_has_one_distinct_frame_per_combination_in_row_major_order():
     assert len(data["frames"]) == 6 == len(set(data["frames"]))
     # frame (k=5, metric=L2) is at index 2 * 2 + 1
     assert base64.b64decode(data["frames"][5]) == demo.render_png(k=5, metric="L2")
+    assert data["alts"][5] == "t (k = 5, metric = L2)"  # alt text names the setting shown
 
 
 def test_html_starts_at_the_defaults_and_offers_a_slider_and_a_menu():
