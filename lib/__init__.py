@@ -4,6 +4,11 @@ data      offline datasets (digits, sample photographs, toy 2-D sets), minibatch
 images    the challenges of recognition applied to real pictures; distances between images
 knn       k-nearest neighbours: distances (two loops, one loop, no loops), voting, cross-validation
 linear    linear score functions, the bias trick, the perceptron and the delta rule
+losses    multiclass SVM (hinge) and softmax cross-entropy, naive and vectorized; regularization
+gradcheck centred-difference numerical gradients and relative errors
+optim     SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam: one small class each
+surfaces  2-D loss surfaces (ill-conditioned bowl, saddle, two minima) and optimizer paths on them
+train     training loops for linear classifiers (minibatch SGD, learning-rate decay), random search
 plot      every picture
 demos     interactive demos that work in Jupyter and in the static HTML book
 """

@@ -222,3 +222,32 @@ def show_pixel_values(image, ax=None, fmt="{:.0f}", cmap="gray_r", vmin=None, vm
            ylabel="row")
     ax.tick_params(labelsize=7, length=0)
     return ax
+
+
+def plot_trajectories(loss, trajectories, ax=None, extent=(-1.0, 1.0, -1.0, 1.0), colors=None,
+                      num_levels=15, resolution=120, markersize=3):
+    """Contours of a 2-D loss and optimizer paths on it (introduced in the chapter on optimizers).
+
+    loss: a function of points (..., 2) -> (...), e.g. a lib.surfaces surface's loss.
+    trajectories: {label: (T, 2) array of points}; colors: {label: colour} or a list (else PALETTE).
+    Contour levels sit at quantiles of the loss over the window, so every surface shows detail;
+    the axes stay on extent (xmin, xmax, ymin, ymax) even if a path runs away.
+    """
+    ax = _axes(ax)
+    if len(extent) != 4:
+        raise ValueError(f"extent must be (xmin, xmax, ymin, ymax), got {extent}")
+    xs = np.linspace(extent[0], extent[1], resolution)
+    ys = np.linspace(extent[2], extent[3], resolution)
+    Z = loss(np.stack(np.meshgrid(xs, ys), axis=-1))  # (resolution, resolution)
+    levels = np.unique(np.quantile(Z, np.linspace(0, 1, num_levels + 2)[1:-1]))
+    ax.contour(xs, ys, Z, levels=levels, colors="#999999", linewidths=0.7)
+    if not isinstance(colors, dict):
+        colors = dict(zip(trajectories, colors or PALETTE * 3, strict=False))
+    for label, path in trajectories.items():
+        path = np.asarray(path, dtype=np.float64)
+        if path.ndim != 2 or path.shape[1] != 2:
+            raise ValueError(f"trajectories[{label!r}] must be (T, 2), got shape {path.shape}")
+        ax.plot(path[:, 0], path[:, 1], "-o", color=colors[label], ms=markersize, lw=1.2, label=label)
+        ax.plot(*path[0], "s", color=colors[label], ms=markersize + 3)
+    ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="w[0]", ylabel="w[1]", aspect="equal")
+    return ax

@@ -1,0 +1,143 @@
+"""Two-dimensional loss surfaces with exact gradients and Hessians, and optimizer trajectories on them.
+
+Every surface takes points w: (..., 2) (one point (2,), or a whole grid (H, W, 2) for a
+contour plot) and offers ``loss(w) -> (...)``, ``grad(w) -> (..., 2)`` and
+``hessian(w) -> (..., 2, 2)``, plus ``extent`` (xmin, xmax, ymin, ymax), a good window to
+draw. ``run`` drives any optimizer of lib.optim across a surface. Introduced in the chapter
+on optimizers.
+"""
+
+import numpy as np
+
+
+def _check_points(w):
+    w = np.asarray(w, dtype=np.float64)
+    if w.ndim < 1 or w.shape[-1] != 2:
+        raise ValueError(f"w must be a point (2,) or points (..., 2), got shape {w.shape}")
+    return w
+
+
+class Quadratic:
+    """f(w) = 1/2 w^T A w with Hessian A = R diag(1/kappa, 1) R^T, R a rotation by angle (radians).
+
+    condition_number kappa >= 1 is lambda_max / lambda_min of the Hessian. With angle 0 the
+    shallow direction (lambda_min = 1/kappa) is x and the steep one (lambda_max = 1) is y, so
+    gradient descent is stable for every kappa exactly when lr < 2. The minimum is w = 0.
+    """
+
+    def __init__(self, condition_number, angle=0.0):
+        if not np.isscalar(condition_number) or not condition_number >= 1:
+            raise ValueError(f"condition_number must be a number >= 1, got {condition_number!r}")
+        c, s = np.cos(angle), np.sin(angle)
+        R = np.array([[c, -s], [s, c]])
+        self.A = R @ np.diag([1.0 / condition_number, 1.0]) @ R.T  # (2, 2), symmetric
+        self.condition_number, self.angle = float(condition_number), float(angle)
+        self.extent, self.minima = (-3.0, 3.0, -2.0, 2.0), np.zeros((1, 2))
+
+    def loss(self, w):
+        w = _check_points(w)
+        return 0.5 * np.einsum("...i,ij,...j->...", w, self.A, w)
+
+    def grad(self, w):
+        return _check_points(w) @ self.A  # A is symmetric: (A w)^T = w^T A
+
+    def hessian(self, w):
+        w = _check_points(w)
+        return np.broadcast_to(self.A, w.shape[:-1] + (2, 2)).copy()
+
+
+class Saddle:
+    """f(x, y) = x^2 + y^4/4 - y^2/2: a saddle point at (0, 0) and two minima at (0, +-1).
+
+    Near the origin it is x^2 - y^2/2 (Hessian diag(2, -1)); the y^4 term keeps it bounded
+    below, so an optimizer that leaves the saddle lands in a real minimum with f = -1/4.
+    """
+
+    def __init__(self):
+        self.extent, self.minima = (-1.5, 1.5, -1.6, 1.6), np.array([[0.0, -1.0], [0.0, 1.0]])
+
+    def loss(self, w):
+        x, y = np.moveaxis(_check_points(w), -1, 0)
+        return x**2 + y**4 / 4 - y**2 / 2
+
+    def grad(self, w):
+        x, y = np.moveaxis(_check_points(w), -1, 0)
+        return np.stack([2 * x, y**3 - y], axis=-1)
+
+    def hessian(self, w):
+        x, y = np.moveaxis(_check_points(w), -1, 0)
+        zero = np.zeros_like(x)
+        return np.stack([np.stack([zero + 2, zero], -1), np.stack([zero, 3 * y**2 - 1], -1)], -2)
+
+
+class TwoMinima:
+    """f(x, y) = (x^2 - 1)^2 + tilt x + y^2: a local minimum near x = +1, the global one near x = -1.
+
+    The tilt (> 0) makes the left valley deeper; a hill near x = 0 separates the two.
+    """
+
+    def __init__(self, tilt=0.3):
+        if not np.isscalar(tilt) or not 0 < tilt < 1:
+            raise ValueError(f"tilt must be a number in (0, 1), got {tilt!r}")
+        self.tilt = float(tilt)
+        roots = np.roots([4.0, 0.0, -4.0, self.tilt])  # f_x = 4x^3 - 4x + tilt = 0
+        roots = np.sort(roots[np.isreal(roots)].real)  # left minimum, hill, right minimum
+        self.minima = np.array([[roots[0], 0.0], [roots[2], 0.0]])  # global first
+        self.hill = np.array([roots[1], 0.0])
+        self.extent = (-2.0, 2.0, -1.5, 1.5)
+
+    def loss(self, w):
+        x, y = np.moveaxis(_check_points(w), -1, 0)
+        return (x**2 - 1) ** 2 + self.tilt * x + y**2
+
+    def grad(self, w):
+        x, y = np.moveaxis(_check_points(w), -1, 0)
+        return np.stack([4 * x**3 - 4 * x + self.tilt, 2 * y], axis=-1)
+
+    def hessian(self, w):
+        x, y = np.moveaxis(_check_points(w), -1, 0)
+        zero = np.zeros_like(x)
+        return np.stack([np.stack([12 * x**2 - 4, zero], -1), np.stack([zero, zero + 2], -1)], -2)
+
+
+def quadratic(condition_number, angle=0.0):
+    """The quadratic bowl with the given condition number (see Quadratic)."""
+    return Quadratic(condition_number, angle)
+
+
+def saddle():
+    """The saddle surface x^2 + y^4/4 - y^2/2 (see Saddle)."""
+    return Saddle()
+
+
+def two_minima(tilt=0.3):
+    """A surface with a local and a global minimum (see TwoMinima)."""
+    return TwoMinima(tilt)
+
+
+def run(optimizer_name, surface, w0, lr, num_steps, noise=0.0, seed=0, **kwargs):
+    """Run an optimizer of lib.optim on a surface from w0: (2,). Returns the trajectory (num_steps + 1, 2).
+
+    noise > 0 adds Gaussian noise with that standard deviation to every gradient (what a
+    minibatch gradient does, roughly); seed seeds it. kwargs go to the optimizer (rho, beta1, ...).
+    """
+    from lib.optim import make_optimizer
+
+    w0 = np.asarray(w0, dtype=np.float64)
+    if w0.shape != (2,):
+        raise ValueError(f"w0 must be one point (2,), got shape {w0.shape}")
+    if not isinstance(num_steps, int | np.integer) or num_steps < 0:
+        raise ValueError(f"num_steps must be an integer >= 0, got {num_steps!r}")
+    if not noise >= 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    if not all(hasattr(surface, a) for a in ("loss", "grad")):
+        raise ValueError(f"surface must have loss(w) and grad(w), got {type(surface).__name__}")
+    rng = np.random.default_rng(seed)
+    params = {"w": w0.copy()}
+    opt = make_optimizer(optimizer_name, params, lr=lr, **kwargs)
+    trajectory = [w0.copy()]
+    for _ in range(num_steps):
+        dw = surface.grad(params["w"]) + noise * rng.standard_normal(2)
+        opt.step({"w": dw})
+        trajectory.append(params["w"].copy())
+    return np.array(trajectory)

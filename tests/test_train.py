@@ -1,0 +1,158 @@
+"""Training loops: random search, gradient descent, minibatch SGD, gradient noise, lr decay."""
+
+import numpy as np
+import pytest
+
+from lib.data import make_blobs2d
+from lib.losses import softmax_loss_vectorized, svm_loss_vectorized
+from lib.train import (
+    accuracy,
+    decayed_lr,
+    gradient_descent,
+    gradient_noise,
+    linear_loss,
+    predict_linear,
+    random_search,
+    train_linear,
+    with_bias,
+)
+
+
+@pytest.fixture
+def blobs():
+    return make_blobs2d(n_per_class=40, num_classes=3, spread=0.25, seed=0)
+
+
+def test_with_bias_and_linear_loss_match_lib_losses(blobs):
+    X, y = blobs
+    W = np.random.default_rng(0).normal(size=(3, 3))
+    X1 = with_bias(X)
+    assert X1.shape == (120, 3) and np.all(X1[:, -1] == 1)
+    for name, fn in [("softmax", softmax_loss_vectorized), ("svm", svm_loss_vectorized)]:
+        loss, dW = linear_loss(W, X, y, loss=name, reg=0.1)
+        ref_loss, ref_dW = fn(W, X1, y, 0.1)
+        assert loss == pytest.approx(ref_loss) and np.allclose(dW, ref_dW)
+    assert np.array_equal(predict_linear(W, X), np.argmax(X @ W[:, :2].T + W[:, 2], axis=1))
+    assert accuracy(W, X, y) == pytest.approx(np.mean(predict_linear(W, X) == y))
+
+
+@pytest.mark.parametrize("loss", ["softmax", "svm"])
+def test_training_separates_blobs(blobs, loss):
+    X, y = blobs
+    W, history = train_linear(X, y, 3, loss=loss, lr=0.5, batch_size=16, num_epochs=20, progress=False,
+                              X_val=X, y_val=y)
+    assert W.shape == (3, 3)
+    assert history["train_acc"][-1] >= 0.97 and history["val_acc"][-1] == history["train_acc"][-1]
+    assert len(history["loss"]) == 20 * 8  # ceil(120 / 16) = 8 steps per epoch
+    assert history["epoch_loss"][-1] < 0.5 * history["epoch_loss"][0]
+    assert history["lr"] == [0.5] * 20
+
+
+def test_full_batch_equals_minibatch_of_size_N(blobs):
+    X, y = blobs
+    W_full, h_full = train_linear(X, y, 3, batch_size=None, num_epochs=5, progress=False)
+    W_n, h_n = train_linear(X, y, 3, batch_size=len(X), num_epochs=5, progress=False)
+    W_big, _ = train_linear(X, y, 3, batch_size=10 * len(X), num_epochs=5, progress=False)
+    assert len(h_full["loss"]) == 5 and np.allclose(h_full["loss"], h_n["loss"])
+    assert np.allclose(W_full, W_n) and np.allclose(W_full, W_big)
+
+
+def test_full_batch_training_is_plain_gradient_descent(blobs):
+    X, y = blobs
+    W, history = train_linear(X, y, 3, reg=1e-3, lr=0.3, batch_size=None, num_epochs=7, progress=False)
+    W0 = 0.001 * np.random.default_rng(0).standard_normal((3, 3))
+    path, losses = gradient_descent(lambda w: linear_loss(w, X, y, reg=1e-3), W0, lr=0.3, num_steps=7)
+    assert np.allclose(path[-1], W) and np.allclose(losses[:-1], history["loss"])
+
+
+def test_other_optimizers_train_too(blobs):
+    X, y = blobs
+    for name, kwargs in [("momentum", {"rho": 0.9}), ("adam", {})]:
+        W, history = train_linear(X, y, 3, optimizer=name, lr=0.05, num_epochs=10, progress=False, **kwargs)
+        assert history["train_acc"][-1] >= 0.95, name
+
+
+def test_gradient_descent_on_a_quadratic():
+    curv = np.array([1.0, 4.0])
+
+    def bowl(w):
+        return 0.5 * np.sum(curv * w**2), curv * w
+
+    for lr, converges in [(0.1, True), (0.45, True), (0.55, False)]:
+        path, losses = gradient_descent(bowl, [1.0, 1.0], lr, 30)
+        assert path.shape == (31, 2) and losses.shape == (31,)
+        assert np.allclose(path[-1], (1 - lr * curv) ** 30)  # each coordinate shrinks by 1 - lr * curv
+        assert (losses[-1] < 1e-3) == converges
+
+
+def test_plateau_decay_triggers_after_patience():
+    assert decayed_lr(0.1, [3.0, 2.0, 1.0], ("plateau", 0.1, 2)) == (0.1, 0)
+    assert decayed_lr(0.1, [3.0, 1.0, 1.5, 1.2], ("plateau", 0.1, 2)) == pytest.approx((0.01, 4))
+    # not again before `patience` epochs have passed since the last drop
+    assert decayed_lr(0.01, [3.0, 1.0, 1.5, 1.2, 1.3], ("plateau", 0.1, 2), last_drop=4) == (0.01, 4)
+    assert decayed_lr(0.1, [1.0, 1.0], ("step", 0.5, 2)) == (0.05, 2)
+    assert decayed_lr(0.1, [1.0, 1.0, 1.0], ("step", 0.5, 2), last_drop=2) == (0.1, 2)
+    assert decayed_lr(0.1, [1.0, 2.0, 3.0], None) == (0.1, 0)
+
+
+def test_plateau_decay_in_training(blobs):
+    X, y = blobs
+    _, history = train_linear(X, y, 3, reg=0.1, lr=1.0, batch_size=4, num_epochs=15,
+                              lr_decay=("plateau", 0.1, 2), progress=False)
+    assert history["lr"][0] == 1.0 and min(history["lr"]) <= 0.1  # the loss plateaued and lr dropped
+    assert all(a >= b for a, b in zip(history["lr"], history["lr"][1:], strict=False))
+    _, constant = train_linear(X, y, 3, reg=0.1, lr=1.0, batch_size=4, num_epochs=15, progress=False)
+    assert history["epoch_loss"][-1] < constant["epoch_loss"][-1]
+
+
+def test_random_search_improves_over_its_first_try(blobs):
+    X, y = blobs
+    W_best, losses = random_search(X, y, 3, num_tries=200, scale=1.0, seed=0)
+    assert losses.shape == (200,) and losses.min() < losses[0]
+    assert linear_loss(W_best, X, y)[0] == pytest.approx(losses.min())
+    assert accuracy(W_best, X, y) > 0.5
+
+
+def test_gradient_noise_shrinks_like_one_over_sqrt_batch_size(blobs):
+    X, y = blobs
+    W = np.random.default_rng(1).normal(size=(3, 3))
+    noise = gradient_noise(W, X, y, [1, 4, 16, 120], num_samples=400)
+    assert noise[-1] == pytest.approx(0.0, abs=1e-12)
+    assert np.all(np.diff(noise) < 0)
+    # sampling without replacement: the spread scales as sqrt((N - B) / (B (N - 1)))
+    expected = np.sqrt((120 - np.array([1, 4, 16])) / (np.array([1, 4, 16]) * 119))
+    assert np.allclose(noise[:3] / noise[0], expected / expected[0], rtol=0.2)
+
+
+def test_bad_input_names_the_argument(blobs):
+    X, y = blobs
+    kw = {"progress": False}
+    cases = [
+        ({"loss": "hinge"}, "loss"), ({"optimizer": "sgdd"}, "optimizer"), ({"lr": 0}, "lr"),
+        ({"batch_size": 0}, "batch_size"), ({"num_epochs": 0}, "num_epochs"),
+        ({"lr_decay": ("cosine", 0.1, 2)}, "lr_decay"), ({"lr_decay": ("plateau", 2.0, 2)}, "lr_decay"),
+        ({"X_val": X}, "X_val"), ({"X_val": X[:, :1], "y_val": y}, "X_val"),
+    ]
+    for kwargs, name in cases:
+        with pytest.raises(ValueError, match=name):
+            train_linear(X, y, 3, **kw, **kwargs)
+    with pytest.raises(ValueError, match="y"):
+        train_linear(X, y[:-1], 3, **kw)
+    with pytest.raises(ValueError, match="y"):
+        train_linear(X, y + 5, 3, **kw)
+    with pytest.raises(ValueError, match="X"):
+        train_linear(X[:, 0], y, 3, **kw)
+    with pytest.raises(ValueError, match="num_classes"):
+        random_search(X, y, 1)
+    with pytest.raises(ValueError, match="num_tries"):
+        random_search(X, y, 3, num_tries=0)
+    with pytest.raises(ValueError, match="scale"):
+        random_search(X, y, 3, scale=-1.0)
+    with pytest.raises(ValueError, match="W"):
+        linear_loss(np.zeros((3, 2)), X, y)
+    with pytest.raises(ValueError, match="batch_sizes"):
+        gradient_noise(np.zeros((3, 3)), X, y, [0, 4])
+    with pytest.raises(ValueError, match="lr"):
+        gradient_descent(lambda w: (0.0, w), [1.0], lr=-1, num_steps=3)
+    with pytest.raises(ValueError, match="num_steps"):
+        gradient_descent(lambda w: (0.0, w), [1.0], lr=0.1, num_steps=-1)
