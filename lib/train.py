@@ -1,6 +1,7 @@
-"""Training loops for linear classifiers: random search, gradient descent, minibatch SGD.
+"""Training loops: numpy ones for linear classifiers, and one torch loop for every network.
 
-Convention: the data X: (N, D) come in without a bias column; every function here appends
+Linear classifiers (random search, gradient descent, minibatch SGD): the data X: (N, D)
+come in without a bias column; every function here appends
 the constant 1 itself, so the weights W: (C, D + 1) carry the biases in their last column
 (the bias trick of lib.linear). Losses come from lib.losses, updates from lib.optim.
 Introduced in the chapter on gradient descent.
@@ -239,3 +240,81 @@ def train_linear(X, y, num_classes, loss="softmax", reg=1e-4, lr=0.1, optimizer=
             history["val_acc"].append(float(np.mean(np.argmax(X_val1 @ params["W"].T, axis=1) == y_val)))
         opt.lr, last_drop = decayed_lr(opt.lr, history["epoch_loss"], lr_decay, last_drop)
     return params["W"], history
+
+
+TORCH_LOSSES = ("cross_entropy", "mse")
+
+
+def pick_device(device=None):
+    """The torch device to train on: the one asked for, else CUDA where it exists, else the CPU."""
+    import torch
+
+    return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+
+
+def train_torch(model, X, y, *, loss="cross_entropy", optimizer="adam", lr=1e-2, weight_decay=0.0,
+                batch_size=None, num_epochs=100, seed=0, X_val=None, y_val=None, progress=True,
+                device=None):
+    """Train a torch model; the loop every network chapter shares. Returns the history dict.
+
+    X: (N, ...) array or tensor; y: (N,) integer labels for loss="cross_entropy", or targets
+    shaped like the model's output for loss="mse". optimizer: "sgd", "momentum" (0.9) or
+    "adam" from torch.optim; weight_decay is the L2 strength. batch_size=None is full batch.
+    Trains on pick_device(device) (CUDA where available) and leaves the model there.
+    history: per-epoch "loss" (mean over the epoch's batches), and for classification
+    "train_acc" and, with X_val, y_val, "val_acc". Introduced in the chapter on activations.
+    """
+    import torch
+    from tqdm.auto import tqdm
+
+    if loss not in TORCH_LOSSES:
+        raise ValueError(f"loss must be one of {TORCH_LOSSES}, got {loss!r}")
+    makers = {"sgd": lambda p: torch.optim.SGD(p, lr=lr, weight_decay=weight_decay),
+              "momentum": lambda p: torch.optim.SGD(p, lr=lr, momentum=0.9, weight_decay=weight_decay),
+              "adam": lambda p: torch.optim.Adam(p, lr=lr, weight_decay=weight_decay)}
+    if optimizer not in makers:
+        raise ValueError(f"optimizer must be one of {list(makers)}, got {optimizer!r}")
+    _check_training(lr, batch_size, num_epochs, len(X))
+    if len(X) != len(y):
+        raise ValueError(f"X and y differ in length: {len(X)} and {len(y)}")
+    device = pick_device(device)
+    torch.manual_seed(seed)
+    model.to(device)
+    target_dtype = torch.long if loss == "cross_entropy" else torch.float32
+    X_t = torch.as_tensor(np.asarray(X), dtype=torch.float32, device=device)
+    y_t = torch.as_tensor(np.asarray(y), dtype=target_dtype, device=device)
+    loss_fn = torch.nn.functional.cross_entropy if loss == "cross_entropy" else torch.nn.functional.mse_loss
+    opt = makers[optimizer](model.parameters())
+    B = len(X_t) if batch_size is None else min(int(batch_size), len(X_t))
+    history = {"loss": []} | ({"train_acc": []} if loss == "cross_entropy" else {})
+    if X_val is not None and loss == "cross_entropy":
+        history["val_acc"] = []
+    for _ in tqdm(range(int(num_epochs)), desc="training", disable=not progress):
+        model.train()
+        order = torch.randperm(len(X_t), device=device) if B < len(X_t) else torch.arange(len(X_t))
+        total = 0.0
+        for start in range(0, len(X_t), B):
+            idx = order[start:start + B]
+            opt.zero_grad()
+            value = loss_fn(model(X_t[idx]), y_t[idx])
+            value.backward()
+            opt.step()
+            total += value.item() * len(idx)
+        history["loss"].append(total / len(X_t))
+        if loss == "cross_entropy":
+            history["train_acc"].append(torch_accuracy(model, X_t, y_t))
+            if "val_acc" in history:
+                history["val_acc"].append(torch_accuracy(model, X_val, y_val))
+    return history
+
+
+def torch_accuracy(model, X, y):
+    """Fraction of rows of X the model labels as y (argmax of its outputs), without gradients."""
+    import torch
+
+    device = next(model.parameters()).device
+    model.eval()
+    with torch.no_grad():
+        X_t = torch.as_tensor(X if torch.is_tensor(X) else np.asarray(X), dtype=torch.float32, device=device)
+        y_t = torch.as_tensor(y if torch.is_tensor(y) else np.asarray(y), device=device)
+        return float((model(X_t).argmax(dim=1) == y_t).float().mean())

@@ -156,3 +156,49 @@ def test_bad_input_names_the_argument(blobs):
         gradient_descent(lambda w: (0.0, w), [1.0], lr=-1, num_steps=3)
     with pytest.raises(ValueError, match="num_steps"):
         gradient_descent(lambda w: (0.0, w), [1.0], lr=0.1, num_steps=-1)
+
+
+# --- the torch loop -------------------------------------------------------------------------
+
+def _tiny_net(seed=0):
+    import torch
+
+    torch.manual_seed(seed)
+    return torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.ReLU(), torch.nn.Linear(16, 2))
+
+
+def test_train_torch_learns_xor_which_no_linear_classifier_can():
+    from lib.data import make_xor
+    from lib.train import torch_accuracy, train_torch
+
+    X, y = make_xor(n=200, noise=0.2, seed=0)
+    model = _tiny_net()
+    history = train_torch(model, X, y, lr=0.05, num_epochs=200, progress=False, X_val=X, y_val=y)
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+    assert history["train_acc"][-1] > 0.95 and torch_accuracy(model, X, y) == history["val_acc"][-1]
+
+
+def test_train_torch_is_deterministic_and_fits_regression_targets():
+    import torch
+
+    from lib.train import train_torch
+
+    x = np.linspace(-1, 1, 64)[:, None]
+    runs = []
+    for _ in range(2):
+        torch.manual_seed(0)
+        model = torch.nn.Sequential(torch.nn.Linear(1, 16), torch.nn.ReLU(), torch.nn.Linear(16, 1))
+        runs.append(train_torch(model, x, x**2, loss="mse", batch_size=16, num_epochs=100, progress=False))
+    assert runs[0]["loss"] == runs[1]["loss"] and runs[0]["loss"][-1] < 0.01
+    assert "train_acc" not in runs[0]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"loss": "hinge"}, "loss"), ({"optimizer": "lbfgs"}, "optimizer"), ({"lr": 0}, "lr"),
+    ({"num_epochs": 0}, "num_epochs"), ({"batch_size": 0}, "batch_size"),
+])
+def test_train_torch_rejects_bad_settings(kwargs, match):
+    from lib.train import train_torch
+
+    with pytest.raises(ValueError, match=match):
+        train_torch(_tiny_net(), np.zeros((4, 2)), np.zeros(4, dtype=int), progress=False, **kwargs)
