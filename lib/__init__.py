@@ -8,7 +8,11 @@ losses    multiclass SVM (hinge) and softmax cross-entropy, naive and vectorized
 gradcheck centred-difference numerical gradients and relative errors
 optim     SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam: one small class each
 surfaces  2-D loss surfaces (ill-conditioned bowl, saddle, two minima) and optimizer paths on them
-train     training loops for linear classifiers (minibatch SGD, learning-rate decay), random search
+train     training loops: numpy for linear classifiers (SGD, decay, random search), train_torch for networks
+activations  sigmoid, tanh, ReLU, leaky ReLU, ELU, maxout and their derivatives; deep nets' gradient norms
+mlp       multilayer perceptrons: building, counting parameters, ReLU units as spline pieces, bumps
+autodiff  a tiny scalar reverse-mode engine (and forward mode, for comparison)
+layers    numpy forward/backward pairs (affine, activations, losses) and a modular numpy MLP
 plot      every picture
 demos     interactive demos that work in Jupyter and in the static HTML book
 """

@@ -251,3 +251,108 @@ def plot_trajectories(loss, trajectories, ax=None, extent=(-1.0, 1.0, -1.0, 1.0)
         ax.plot(*path[0], "s", color=colors[label], ms=markersize + 3)
     ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="w[0]", ylabel="w[1]", aspect="equal")
     return ax
+
+
+def _graph_layout(order):
+    """Columns and rows of the nodes of a computational graph (order: inputs before outputs)."""
+    col = {}
+    for node in order:
+        col[id(node)] = 1 + max(col[id(p)] for p in node.inputs) if node.inputs else 0
+    for node in reversed(order):  # a leaf sits just left of its first consumer
+        consumers = [col[id(c)] for c in order if any(p is node for p in c.inputs)]
+        if not node.inputs and consumers:
+            col[id(node)] = min(consumers) - 1
+    rows, pos = {}, {}
+    for node in sorted(order, key=lambda n: not n.inputs):  # operations take the lowest rows
+        c = col[id(node)]
+        rows[c] = rows.get(c, -1) + 1
+        pos[id(node)] = (c, rows[c])
+    return pos
+
+
+def plot_computational_graph(output, ax=None, fmt="{:.3g}", show_grads=True, box_color=None):
+    """Draw the graph behind a lib.autodiff.Value (introduced in the chapter on backpropagation).
+
+    Each node is a box (a leaf shows its label; an operation its op and, if any, its label).
+    Each edge carries its source's forward value above it (blue) and, with show_grads, the
+    gradient dL/d(source) below it (vermillion), as in the lectures' worked example.
+    """
+    ax = _axes(ax)
+    order = output.topological_order()
+    pos = _graph_layout(order)
+    xy = {key: (1.7 * c, 1.25 * r) for key, (c, r) in pos.items()}
+    boxes = {"boxstyle": "round,pad=0.35", "fc": box_color or "#EEF3F8", "ec": "#555555"}
+    for node in order:
+        x1, y1 = xy[id(node)]
+        op = {"*": "×", "-": "−", "neg": "−( )"}.get(node.op, node.op.replace("**", "( )^"))
+        text = node.label if not node.op else op + (f"\n{node.label}" if node.label else "")
+        ax.text(x1, y1, text, ha="center", va="center", fontsize=9, bbox=boxes, zorder=3)
+        for parent in node.inputs:
+            x0, y0 = xy[id(parent)]
+            ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "->", "color": "#777777",
+                                                            "shrinkA": 14, "shrinkB": 14}, zorder=1)
+            mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+            ax.text(mx, my + 0.12, fmt.format(parent.data), color=PALETTE[0], ha="center",
+                    va="bottom", fontsize=8)
+            if show_grads:
+                ax.text(mx, my - 0.12, fmt.format(parent.grad), color=PALETTE[5], ha="center",
+                        va="top", fontsize=8)
+    x_out, y_out = xy[id(output)]
+    ax.text(x_out + 0.5, y_out + 0.12, fmt.format(output.data), color=PALETTE[0], va="bottom", fontsize=8)
+    if show_grads:
+        ax.text(x_out + 0.5, y_out - 0.12, fmt.format(output.grad), color=PALETTE[5], va="top", fontsize=8)
+    xs, ys = zip(*xy.values(), strict=True)
+    ax.set(xlim=(min(xs) - 0.7, max(xs) + 1.1), ylim=(min(ys) - 0.6, max(ys) + 0.6))
+    ax.axis("off")
+    return ax
+
+
+def plot_relu_pieces(x, pieces, bias, kinks=None, target=None, show_pieces=True, ax=None):
+    """A 1-hidden-layer ReLU network on a 1-D input as a linear spline (lib.mlp.relu_pieces).
+
+    x: (M,) sorted inputs; pieces: (H, M), unit j's contribution v_j max(0, w_j x + b_j), drawn
+    as thin lines; bias: the output bias; their sum (the network) bold; target: (M,) dashed;
+    kinks: (H,) kink locations, marked on the sum where they fall inside x's range.
+    """
+    ax = _axes(ax)
+    x, pieces = np.asarray(x, dtype=float), np.asarray(pieces, dtype=float)
+    if x.ndim != 1 or pieces.ndim != 2 or pieces.shape[1] != len(x):
+        raise ValueError(f"need x of shape (M,) and pieces of shape (H, M), got {x.shape} and "
+                         f"{pieces.shape}")
+    total = pieces.sum(axis=0) + bias
+    if target is not None:
+        ax.plot(x, target, "--", color=PALETTE[7], lw=1.5, label="target")
+    if show_pieces:
+        colors = [PALETTE[i] for i in (1, 2, 3, 4, 5, 6, 8)]  # all but the sum's and target's
+        for j, piece in enumerate(pieces):
+            ax.plot(x, piece, color=colors[j % len(colors)], lw=0.9, alpha=0.8,
+                    label="one unit's piece" if j == 0 else None)
+    ax.plot(x, total, color=PALETTE[0], lw=2.5, label="network = sum + bias")
+    if kinks is not None:
+        k = np.asarray(kinks, dtype=float)
+        k = np.sort(k[np.isfinite(k) & (k > x.min()) & (k < x.max())])
+        ax.plot(k, np.interp(k, x, total), "o", ms=6, mfc="white", mec=PALETTE[0], mew=1.5,
+                label="kinks", zorder=3)
+    ax.set(xlabel="x", ylabel="y")
+    return ax
+
+
+def plot_layer_norms(norms, ax=None, colors=None, ylim=None, ylabel="gradient norm ||dL/dW||"):
+    """One value per layer, for several nets, on a log axis (introduced in the chapter on activations).
+
+    norms: {label: (L,) array}, e.g. lib.activations.layer_gradient_norms of each net; layer
+    1 is the one next to the input. colors: {label: colour} or a list (else PALETTE).
+    """
+    ax = _axes(ax)
+    if not isinstance(colors, dict):
+        colors = dict(zip(norms, colors or PALETTE * 3, strict=False))
+    for (label, values), marker in zip(norms.items(), MARKERS * 3, strict=False):
+        values = np.asarray(values, dtype=np.float64)
+        if values.ndim != 1:
+            raise ValueError(f"norms[{label!r}] must be (L,), got shape {values.shape}")
+        ax.plot(np.arange(1, len(values) + 1), values, "-" + marker, color=colors[label], ms=5,
+                label=label)
+    ax.set(yscale="log", xlabel="layer (1 = next to the input)", ylabel=ylabel)
+    if ylim is not None:
+        ax.set_ylim(ylim)
+    return ax
