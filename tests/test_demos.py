@@ -27,9 +27,27 @@ def test_html_has_one_distinct_frame_per_combination_in_row_major_order():
     data = payload(demo.to_html())
     assert data["sizes"] == [3, 2]
     assert len(data["frames"]) == 6 == len(set(data["frames"]))
-    # frame (k=5, metric=L2) is at index 2 * 2 + 1
-    assert base64.b64decode(data["frames"][5]) == demo.render_png(k=5, metric="L2")
+    # the starting frame (k=3, L1: index 1 * 2 + 0) is laid out on its own
+    assert base64.b64decode(data["frames"][2]) == demo.render_png(k=3, metric="L1")
     assert data["alts"][5] == "t (k = 5, metric = L2)"  # alt text names the setting shown
+
+
+def test_every_frame_reuses_the_starting_frames_layout():
+    import io
+
+    from PIL import Image
+
+    demo = make()
+    pngs = demo.render_all()
+    assert len({Image.open(io.BytesIO(p)).size for p in pngs}) == 1
+    # frame (k=5, L2) is drawn with the axes where the starting frame's layout put them
+    start = demo.figure(k=3, metric="L1")
+    start.savefig(io.BytesIO(), format="png")
+    other = demo.figure(layout=None, k=5, metric="L2")
+    other.axes[0].set_position(start.axes[0].get_position())
+    buf = io.BytesIO()
+    other.savefig(buf, format="png", dpi=demo.dpi)
+    assert pngs[5] == buf.getvalue()
 
 
 def test_html_starts_at_the_defaults_and_offers_a_slider_and_a_menu():
