@@ -94,6 +94,24 @@ def web_demo_points():
     return X, y, W, b
 
 
+def upsample_digits(X, size=28):
+    """Digits as network inputs: flat rows X (N, 64) in 0..16 -> float32 images (N, 1, size, size) in [0, 1].
+
+    Bilinear resampling brings the 8x8 digits to the 28x28 input LeNet-5 was built for.
+    Introduced in the chapter on convolutional networks.
+    """
+    from scipy.ndimage import zoom
+
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 64:
+        raise ValueError(f"X must be flat 8x8 digits of shape (N, 64), got {X.shape}")
+    if int(size) < 8:
+        raise ValueError(f"size must be at least 8, got {size}")
+    images = zoom(X.reshape(-1, 8, 8) / 16.0, (1, size / 8, size / 8), order=1, grid_mode=True,
+                  mode="nearest")
+    return np.clip(images, 0.0, 1.0).astype(np.float32)[:, None]
+
+
 def minibatches(X, y, batch_size, rng=None, shuffle=True):
     """Yield (X_batch, y_batch) pairs that cover the data once (one epoch)."""
     X, y = np.asarray(X), np.asarray(y)

@@ -59,3 +59,22 @@ def test_minibatches_cover_an_epoch_once():
 def test_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_upsample_digits_matches_torch_bilinear_and_keeps_the_range():
+    import torch
+    import torch.nn.functional as F
+
+    from lib.data import load_digits_split, upsample_digits
+
+    X = load_digits_split()[0][:20]
+    U = upsample_digits(X)
+    assert U.shape == (20, 1, 28, 28) and U.dtype == np.float32
+    assert 0.0 <= U.min() and U.max() <= 1.0
+    T = F.interpolate(torch.tensor(X / 16.0).reshape(-1, 1, 8, 8), size=(28, 28), mode="bilinear",
+                      align_corners=False).numpy()
+    np.testing.assert_allclose(U, T, atol=1e-6)
+    with pytest.raises(ValueError, match="X must be"):
+        upsample_digits(np.zeros((3, 63)))
+    with pytest.raises(ValueError, match="size"):
+        upsample_digits(X, size=4)
