@@ -5,6 +5,8 @@
    in _config.yml points at the copy this extension puts in `_static/mathjax`.
 2. Load each script once: sphinx-thebe 0.3.1 registers its configuration script on every
    read phase, and a second copy makes the browser throw "THEBE_JS_URL has already been declared".
+3. Copy the book's own `_static/` files on every build: Sphinx copies static files only when
+   some page is out of date, so an edit to `_static/book.css` alone would never reach the HTML.
 """
 
 import shutil
@@ -31,6 +33,16 @@ def copy_mathjax(app, exception):
             shutil.copy2(src, out)
 
 
+def copy_own_static(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    for src in (Path(app.srcdir) / "_static").rglob("*"):
+        out = Path(app.outdir) / "_static" / src.relative_to(Path(app.srcdir) / "_static")
+        if src.is_file() and (not out.exists() or out.read_bytes() != src.read_bytes()):
+            out.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, out)
+
+
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     seen, unique = set(), []
     for script in context.get("script_files", []):
@@ -44,5 +56,6 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.connect("build-finished", copy_mathjax)
+    app.connect("build-finished", copy_own_static)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

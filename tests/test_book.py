@@ -117,3 +117,46 @@ def test_every_demo_control_changes_the_picture_without_a_kernel(browser, site, 
             assert frame.get_attribute("alt") != alt_before, f"demo {d}: alt text ignores {name!r}"
     assert not errors, "\n".join(errors)
     page.close()
+
+
+PHONE = {"width": 390, "height": 844}  # a phone held upright (CSS pixels)
+
+
+@pytest.mark.parametrize("path", toc_pages())
+def test_reads_on_a_phone_without_sideways_scrolling(browser, site, path):
+    """At a phone's width the page never scrolls sideways; wide things scroll inside their own box."""
+    page, errors = open_page(browser, f"{site}/{path}", viewport=PHONE)
+    page.wait_for_timeout(300)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 1, f"{path} is {width}px wide on a {PHONE['width']}px screen"
+    for box in page.locator("img.lib-demo-frame").evaluate_all(
+            "els => els.map(e => e.getBoundingClientRect().width)"):
+        assert box <= PHONE["width"], f"a demo on {path} is {box}px wide"
+    assert not errors, "\n".join(errors)
+    page.close()
+
+
+@pytest.mark.parametrize("path", [p for p in toc_pages() if p.startswith("chapters/")])
+def test_every_figure_has_alt_text(site, path):
+    """Figures carry alt text that says what they show, not their file name."""
+    html = (HTML / path).read_text()
+    figures = re.findall(r'<img alt="([^"]*)" src="[^"]*_images/[^"]*"', html)
+    missing = [alt for alt in figures if not alt.strip() or alt.endswith((".png", ".svg", ".jpg"))]
+    assert not missing, f"{len(missing)} of {len(figures)} figures on {path} lack alt text"
+
+
+SEARCHES = [("Nesterov", "06_optimizers"), ("backpropagation", "09_backpropagation"),
+            ("im2col", "10_convolutional_networks"), ("AlexNet", "11_lenet_alexnet"),
+            ("notation", "notation")]
+
+
+@pytest.mark.parametrize("term, page", SEARCHES)
+def test_search_finds_chapter_terms(browser, site, term, page):
+    if not (HTML / "chapters" / f"{page}.html").exists() and not (HTML / f"{page}.html").exists():
+        pytest.fail(f"no page {page} in the build")
+    tab, errors = open_page(browser, f"{site}/search.html?q={term}")
+    tab.wait_for_selector("#search-results li, ul.search li", timeout=20_000)
+    links = tab.locator("#search-results li a, ul.search li a").evaluate_all("els => els.map(e => e.href)")
+    assert any(page in link for link in links), f"searching {term!r} does not find {page}: {links[:5]}"
+    assert not errors, "\n".join(errors)
+    tab.close()

@@ -1,0 +1,143 @@
+"""python -m bench: measure the book on this machine and write the results as Markdown and JSON.
+
+    python -m bench                   # everything (about 15 minutes on 2 cores)
+    python -m bench --parts kernels   # only the kernel comparisons (about a minute)
+    python -m bench --out results/    # where bench.md and bench.json go (default _build/bench)
+
+Parts: book (cold build, then a rebuild after touching one chapter), notebooks (each in a fresh
+kernel: time and peak memory), tests (the README's test command), kernels (the book's kernels
+against scikit-learn and torch), lenet (LeNet-5's training time to 98.5% test accuracy).
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import book, kernels
+
+# Budgets of the design (section 7), on a 2-core CPU with no GPU.
+BUDGETS = {"cold_build_s": 240, "notebook_s": 60, "notebook_mb": 2048, "tests_s": 600}
+PARTS = ("book", "notebooks", "tests", "kernels", "lenet")
+TOUCHED = "02_knn.ipynb"
+
+
+def machine():
+    import numpy
+    import torch
+
+    return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),
+            "platform": platform.platform(), "python": platform.python_version(),
+            "numpy": numpy.__version__, "torch": torch.__version__,
+            "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}
+
+
+def say(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def measure(parts, quick=False):
+    results = {"machine": machine(), "budgets": BUDGETS}
+    with tempfile.TemporaryDirectory(prefix="dlcv-bench-") as tmp:
+        root = book.copy_repository(Path(tmp))
+        if "book" in parts:
+            say("building the book cold (empty cache) in a fresh copy ...")
+            cold, executed = book.build(root)
+            say(f"cold build: {cold:.0f} s, {len(executed)} notebooks executed")
+            book.touch_chapter(root, TOUCHED)
+            warm, re_executed = book.build(root)
+            say(f"rebuild after touching {TOUCHED}: {warm:.0f} s, re-executed {re_executed}")
+            results["book"] = {"cold_s": cold, "executed": executed, "touched": TOUCHED,
+                               "rebuild_s": warm, "re_executed": re_executed}
+        if "notebooks" in parts:
+            results["notebooks"] = []
+            for path in sorted((root / "chapters").glob("*.ipynb")):
+                row = book.run_notebook(path)
+                say(f"{row['notebook']}: {row['seconds']:.1f} s, peak {row['peak_mb']:.0f} MB")
+                results["notebooks"].append(row)
+        if "tests" in parts:
+            say("running the test command (pytest) ...")
+            seconds, summary, code = book.run_tests(root)
+            say(f"tests: {seconds:.0f} s, {summary}")
+            results["tests"] = {"seconds": seconds, "summary": summary, "exit_code": code}
+    if "kernels" in parts:
+        say("timing the book's kernels against their peers ...")
+        results["kernels"] = kernels.run_all(quick=quick)
+    if "lenet" in parts:
+        say("training LeNet-5 on the digits until 98.5% test accuracy ...")
+        results["lenet"] = kernels.lenet_time_to_accuracy(quick=quick)
+        say(f"LeNet-5: {results['lenet']}")
+    return results
+
+
+def _mark(ok):
+    return "within budget" if ok else "OVER BUDGET"
+
+
+def markdown(results):
+    m, b = results["machine"], results["budgets"]
+    lines = ["# Benchmark of the book", "",
+             f"{m['date']}; {m['cpus']} CPUs, {m['gpu'] or 'no GPU'}; {m['platform']}; Python {m['python']}, "
+             f"numpy {m['numpy']}, torch {m['torch']}.", ""]
+    if "book" in results:
+        r = results["book"]
+        only = r["re_executed"] == [r["touched"]]
+        lines += ["## The book", "", "| measure | seconds | budget |", "| --- | ---: | --- |",
+                  f"| cold build ({len(r['executed'])} notebooks executed) | {r['cold_s']:.0f} | "
+                  f"{b['cold_build_s']} s: {_mark(r['cold_s'] <= b['cold_build_s'])} |",
+                  f"| rebuild after touching {r['touched']} "
+                  f"(re-executed: {', '.join(r['re_executed']) or 'none'}) "
+                  f"| {r['rebuild_s']:.0f} | only that chapter: {'yes' if only else 'NO'} |", ""]
+    if "notebooks" in results:
+        lines += ["## Notebooks (each in a fresh kernel)", "",
+                  "| notebook | seconds | peak memory (MB) | budget |", "| --- | ---: | ---: | --- |"]
+        for r in sorted(results["notebooks"], key=lambda r: -r["seconds"]):
+            ok = r["seconds"] <= b["notebook_s"] and r["peak_mb"] <= b["notebook_mb"]
+            lines.append(f"| {r['notebook']} | {r['seconds']:.1f} | {r['peak_mb']:.0f} | {_mark(ok)} |")
+        total = sum(r["seconds"] for r in results["notebooks"])
+        lines += [f"| all notebooks | {total:.0f} | | |", ""]
+    if "tests" in results:
+        r = results["tests"]
+        lines += ["## Tests", "",
+                  f"`pytest`: {r['seconds']:.0f} s ({r['summary']}); budget {b['tests_s']} s: "
+                  f"{_mark(r['seconds'] <= b['tests_s'] and r['exit_code'] == 0)}.", ""]
+    if "kernels" in results:
+        lines += ["## Kernels against their peers (best of several runs; ratio to the fastest)", "",
+                  "| comparison | implementation | seconds | ratio |", "| --- | --- | ---: | ---: |"]
+        for r in results["kernels"]:
+            lines.append(f"| {r['group']} | {r['implementation']} | {r['seconds']:.4g} | {r['ratio']:.1f}x |")
+        lines.append("")
+    if "lenet" in results:
+        r = results["lenet"]
+        lines += ["## LeNet-5 on the digits", "", r["summary"], ""]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help=f"comma-separated subset of {','.join(PARTS)}")
+    parser.add_argument("--out", default="_build/bench", help="folder for bench.md and bench.json")
+    parser.add_argument("--quick", action="store_true", help="small kernel sizes (for the tests)")
+    args = parser.parse_args(argv)
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts {sorted(unknown)}; choose from {PARTS}")
+    results = measure(parts, quick=args.quick)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(results, indent=1))
+    (out / "bench.md").write_text(markdown(results))
+    print(markdown(results))
+    say(f"wrote {out / 'bench.md'} and {out / 'bench.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
