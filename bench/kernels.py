@@ -180,3 +180,40 @@ ALL = {"knn": knn_distances, "conv": convolution, "mlp": mlp_step, "autodiff": a
 def run_all(quick=False):
     """Every comparison: a list of rows {group, implementation, seconds, ratio}."""
     return [row for fn in ALL.values() for row in fn(quick=quick)]
+
+
+def lenet_time_to_accuracy(quick=False, target=0.985):
+    """LeNet-5 trained on the digits with chapter 11's recipe: the time until the test accuracy
+    first reaches `target` (epochs cost the same, so that is the total time times the fraction
+    of epochs run by then), the total time, and the final accuracy."""
+    import torch
+
+    from lib.data import load_digits_split, upsample_digits
+    from lib.models import lenet5
+    from lib.train import random_shifts, train_torch
+
+    X_train, X_test, y_train, y_test = load_digits_split()
+    X_train, X_test = upsample_digits(X_train), upsample_digits(X_test)
+    if quick:
+        X_train, y_train = X_train[:128], y_train[:128]
+    recipe = {"optimizer": "adam", "lr": 2e-3, "batch_size": 64, "num_epochs": 2 if quick else 12,
+              "augment": random_shifts, "lr_schedule": "cosine", "running_acc": True,
+              "seed": 0}  # chapter 11's recipe
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the chapter does: one thread is faster for this small network
+    try:
+        torch.manual_seed(0)
+        model = lenet5().to(memory_format=torch.channels_last)
+        start = time.perf_counter()
+        history = train_torch(model, X_train, y_train, X_val=X_test, y_val=y_test, progress=False, **recipe)
+        total = time.perf_counter() - start
+    finally:
+        torch.set_num_threads(threads)
+    accs = history["val_acc"]
+    reached = next((k for k, acc in enumerate(accs) if acc >= target), None)
+    to_target = None if reached is None else total * (reached + 1) / len(accs)
+    summary = (f"{len(accs)} epochs in {total:.1f} s, test accuracy {accs[-1]:.1%} at the end; "
+               + (f"{target:.1%} first reached after epoch {reached + 1}, at about {to_target:.1f} s."
+                  if reached is not None else f"{target:.1%} never reached."))
+    return {"epochs": len(accs), "seconds": total, "final_acc": accs[-1], "epoch_reached": reached,
+            "seconds_to_target": to_target, "summary": summary}

@@ -13,6 +13,9 @@ activations  sigmoid, tanh, ReLU, leaky ReLU, ELU, maxout and their derivatives;
 mlp       multilayer perceptrons: building, counting parameters, ReLU units as spline pieces, bumps
 autodiff  a tiny scalar reverse-mode engine (and forward mode, for comparison)
 layers    numpy forward/backward pairs (affine, activations, losses) and a modular numpy MLP
-plot      every picture
+conv      convolution (naive and im2col) and max pooling in numpy, forward and backward; sizes and costs
+models    torch models: LeNet-5, AlexNet, VGG-16, and a per-layer table of shapes, parameters, multiply-adds
+plot      every picture of the earlier chapters
+plot_nets pictures of networks: filters, feature maps, training curves, confusion matrices, complexity
 demos     interactive demos that work in Jupyter and in the static HTML book
 """

@@ -36,3 +36,191 @@ def plot_feature_maps(maps, ncols=10, fig=None, size=0.9, titles=None, cmap="vir
     if maps.ndim != 3:
         raise ValueError(f"maps must be (C, H, W) for one image, got shape {maps.shape}")
     return show_images(maps, titles=titles, ncols=ncols, fig=fig, cmap=cmap, size=size)
+
+
+def plot_conv_arithmetic(size, kernel, padding=0, stride=1, num_filters=1, axes=None, view=None):
+    """The geometry of a convolution on a size x size input: the padded input grid and the output grid.
+
+    Left: the input (white) inside its zero padding (grey); the filter's first window (orange),
+    its second one, stride cells to the right (blue, dashed), its last one (green), a dot at the
+    centre of every window, and in light red the cells no window reaches when the filter does not fit.
+    Right: num_filters output maps stacked, the cells of the three windows coloured alike.
+    axes: two axes (a new figure if None); view: how many cells each axes spans (fixed scale
+    for a demo). Introduced in the chapter on convolutional networks.
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Rectangle
+
+    from lib.conv import conv_output_size
+    from lib.plot import PALETTE
+
+    n = conv_output_size(size, kernel, padding, stride)  # validates the arguments
+    if isinstance(num_filters, bool) or not isinstance(num_filters, int | np.integer) or num_filters < 1:
+        raise ValueError(f"num_filters must be an integer >= 1, got {num_filters!r}")
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
+    ax_in, ax_out = axes
+    full = size + 2 * padding
+    reached = (n - 1) * stride + kernel  # the cells past this are never under the filter
+    cells = np.zeros((full, full))
+    cells[padding:padding + size, padding:padding + size] = 1
+    cells[reached:, :] = cells[:, reached:] = 2
+    ax_in.imshow(cells, cmap=ListedColormap(["#d9d9d9", "white", "#f4b6a0"]), vmin=0, vmax=2,
+                 extent=(-0.5, full - 0.5, full - 0.5, -0.5))
+    windows = [(0, 0, PALETTE[1], "-"), (0, 1, PALETTE[0], "--"), (n - 1, n - 1, PALETTE[2], "-")]
+    windows = windows[:1] if n == 1 else windows
+    for i, j, color, style in windows:
+        ax_in.add_patch(Rectangle((j * stride - 0.5, i * stride - 0.5), kernel, kernel, fill=False,
+                                  edgecolor=color, linewidth=2.5, linestyle=style))
+    centres = np.arange(n) * stride + (kernel - 1) / 2
+    ax_in.scatter(*np.meshgrid(centres, centres), s=8, color="black", zorder=3)
+    for f in reversed(range(int(num_filters))):
+        offset = 0.3 * f
+        ax_out.add_patch(Rectangle((offset - 0.5, -offset - 0.5), n, n, facecolor="white",
+                                   edgecolor="#777777", linewidth=1))
+    for i, j, color, _ in windows:
+        ax_out.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=color, alpha=0.8))
+    stack = 0.3 * (num_filters - 1)  # how far the last output map sits up and right of the first
+    span = max(view or 0, full, n + stack) + 0.4  # the same scale on both sides, grids centred
+    for ax, cells_shown, shift in [(ax_in, full, 0.0), (ax_out, n, stack)]:
+        lines = np.arange(cells_shown + 1) - 0.5
+        ax.vlines(lines, -0.5, cells_shown - 0.5, color="#999999", linewidth=0.6)
+        ax.hlines(lines, -0.5, cells_shown - 0.5, color="#999999", linewidth=0.6)
+        x_mid, y_mid = (cells_shown - 1 + shift) / 2, (cells_shown - 1 - shift) / 2
+        ax.set(xlim=(x_mid - span / 2, x_mid + span / 2), ylim=(y_mid + span / 2, y_mid - span / 2),
+               aspect="equal", xticks=[], yticks=[])  # no ticks to lay out: a demo redraws this often
+        ax.axis("off")
+    ax_in.set_title(f"input {size}x{size}, padding {padding}: {full}x{full}", fontsize=11)
+    ax_out.set_title(f"output {int(num_filters)} x {n} x {n}", fontsize=11)
+    return axes
+
+
+# --- the chapter on LeNet-5 and AlexNet: training curves, confusion matrix, cost of networks ---
+
+def plot_history(history, axes=None, val_label="validation"):
+    """Curves of a lib.train.train_torch history, per epoch: the loss (left), accuracy (right).
+
+    history: dict with "loss" and, if present, "train_acc" and "val_acc" (one value per epoch);
+    val_label names the held-out data in the legend. axes: two axes (a new figure if None).
+    Introduced in the chapter on LeNet-5 and AlexNet.
+    """
+    from lib.plot import PALETTE
+
+    if not isinstance(history, dict) or len(history.get("loss", [])) == 0:
+        raise ValueError("history must be a dict with a non-empty 'loss' list, as train_torch returns")
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.4), layout="constrained")
+    ax_loss, ax_acc = axes
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    ax_loss.semilogy(epochs, history["loss"], color=PALETTE[0], marker="o", markersize=4)
+    ax_loss.set(xlabel="epoch", ylabel="training loss (log scale)", title="loss")
+    for key, label, color in [("train_acc", "training", PALETTE[0]), ("val_acc", val_label, PALETTE[1])]:
+        if key in history:
+            ax_acc.plot(epochs, 100 * np.asarray(history[key]), color=color, marker="o", markersize=4,
+                        label=label)
+    ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", title="accuracy")
+    if ax_acc.lines:
+        ax_acc.legend(loc="lower right")
+    return axes
+
+
+def plot_confusion_matrix(y_true, y_pred, ax=None, class_names=None):
+    """Counts of (true class, predicted class) pairs: row i, column j = true i predicted as j.
+
+    y_true, y_pred: (N,) integer labels 0..C-1. The diagonal holds the correct answers; every
+    mistake off it is written in red. Introduced in the chapter on LeNet-5 and AlexNet.
+    """
+    from lib.plot import PALETTE, _axes
+
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.ndim != 1 or y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true and y_pred must be (N,) of one length, got {y_true.shape}, {y_pred.shape}")
+    labels_ok = len(y_true) > 0 and all(np.issubdtype(a.dtype, np.integer) and a.min() >= 0
+                                        for a in (y_true, y_pred))
+    if not labels_ok:
+        raise ValueError("y_true and y_pred must hold at least one label, all integers >= 0")
+    top = int(max(y_true.max(), y_pred.max()))
+    C = top + 1 if class_names is None else len(class_names)
+    if top >= C:
+        raise ValueError(f"class_names has {C} names, but the labels go up to {top}")
+    counts = np.zeros((C, C), dtype=int)
+    np.add.at(counts, (y_true, y_pred), 1)
+    ax = _axes(ax)
+    ax.imshow(counts, cmap="Blues", vmin=0, vmax=counts.max() * 1.3)
+    for i, j in zip(*np.nonzero(counts), strict=True):
+        ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=9,
+                color="black" if i == j else PALETTE[5], fontweight="normal" if i == j else "bold")
+    names = [str(c) for c in range(C)] if class_names is None else list(class_names)
+    ax.set(xticks=range(C), yticks=range(C), xticklabels=names, yticklabels=names,
+           xlabel="predicted class", ylabel="true class",
+           title=f"{int(np.trace(counts))} of {len(y_true)} correct")
+    return ax
+
+
+def _check_totals(totals):
+    keys = ("params", "macs", "conv_params", "conv_macs", "linear_params", "linear_macs")
+    if not isinstance(totals, dict) or not totals or \
+            any(not isinstance(t, dict) or any(k not in t for k in keys) for t in totals.values()):
+        raise ValueError(f"totals must map network names to dicts with {keys} (lib.models.layer_totals)")
+
+
+def _count(n):
+    """A count in words: 6.5 million, 15.47 billion."""
+    return f"{n / 1e9:.2f} billion" if n >= 1e9 else f"{n / 1e6:.1f} million"
+
+
+def plot_complexity(totals, ax=None):
+    """Parameters against multiply-adds per image, one point per network, both axes logarithmic.
+
+    totals: {name: lib.models.layer_totals(...)}. Introduced in the chapter on LeNet-5 and AlexNet.
+    """
+    from lib.plot import MARKERS, PALETTE, _axes
+
+    _check_totals(totals)
+    ax = _axes(ax)
+    for k, (name, t) in enumerate(totals.items()):
+        ax.scatter(t["macs"], t["params"], s=90, color=PALETTE[k % len(PALETTE)], marker=MARKERS[k % 10],
+                   zorder=3)
+        ax.annotate(f"{name}\n{_count(t['params'])} parameters\n{_count(t['macs'])} multiply-adds",
+                    (t["macs"], t["params"]), xytext=(10, -6), textcoords="offset points", fontsize=9,
+                    va="top")
+    values = np.array([[t["macs"], t["params"]] for t in totals.values()], dtype=float)
+    ax.set(xscale="log", yscale="log", xlabel="multiply-adds per image", ylabel="parameters",
+           xlim=(values[:, 0].min() / 3, values[:, 0].max() * 60),
+           ylim=(values[:, 1].min() / 10, values[:, 1].max() * 3))
+    ax.grid(True, which="major", alpha=0.3)
+    return ax
+
+
+def plot_cost_split(totals, ax=None):
+    """Where each network keeps its parameters and spends its multiply-adds: conv vs linear shares.
+
+    totals: {name: lib.models.layer_totals(...)}; two stacked bars per network (parameters,
+    multiply-adds), each split into convolutional and fully connected layers, in percent.
+    Introduced in the chapter on LeNet-5 and AlexNet.
+    """
+    from lib.plot import PALETTE, _axes
+
+    _check_totals(totals)
+    ax = _axes(ax)
+    labels, position = [], 0
+    for name, t in totals.items():
+        for what, word in [("params", "parameters"), ("macs", "multiply-adds")]:
+            conv, linear = 100 * t[f"conv_{what}"] / t[what], 100 * t[f"linear_{what}"] / t[what]
+            ax.barh(position, conv, color=PALETTE[0], label="convolutional layers" if position == 0 else None)
+            ax.barh(position, linear, left=conv, color=PALETTE[1],
+                    label="fully connected layers" if position == 0 else None)
+            for start, share in [(0, conv), (conv, linear)]:
+                if share >= 8:
+                    ax.text(start + share / 2, position, f"{share:.0f}%", ha="center", va="center",
+                            color="white", fontsize=9)
+            labels.append(f"{name}: {word}")
+            position += 1
+    ax.set(yticks=range(len(labels)), yticklabels=labels, xlim=(0, 100), xlabel="share (%)")
+    ax.invert_yaxis()
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
+    return ax

@@ -36,3 +36,98 @@ def test_plot_feature_maps_one_panel_per_channel():
 def test_bad_input_is_named(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_plot_conv_arithmetic_grids():
+    from lib.plot_nets import plot_conv_arithmetic
+
+    ax_in, ax_out = plot_conv_arithmetic(7, 3, padding=1, stride=2, num_filters=4)
+    cells = ax_in.images[0].get_array()
+    assert cells.shape == (9, 9) and cells.sum() == 49  # 7x7 input (1) inside its padding (0)
+    assert ax_out.get_title() == "output 4 x 4 x 4" and len(ax_in.patches) == 3
+    ax_in, _ = plot_conv_arithmetic(7, 3, stride=3)  # does not fit: the last row and column are never reached
+    cells = ax_in.images[0].get_array()
+    assert (cells[6] == 2).all() and (cells[:, 6] == 2).all() and (cells[:6, :6] == 1).all()
+    _, ax_out = plot_conv_arithmetic(5, 5)
+    assert ax_out.get_title() == "output 1 x 1 x 1"
+    plt.close("all")
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"size": 7, "kernel": 3, "stride": 0}, "stride"),
+    ({"size": 3, "kernel": 5}, "kernel"),
+    ({"size": 7, "kernel": 3, "num_filters": 0}, "num_filters"),
+])
+def test_plot_conv_arithmetic_bad_input(kwargs, match):
+    from lib.plot_nets import plot_conv_arithmetic
+
+    with pytest.raises(ValueError, match=match):
+        plot_conv_arithmetic(**kwargs)
+
+
+# --- training curves, confusion matrix, the cost of networks (chapter on LeNet-5 and AlexNet) ---
+
+def test_plot_history_draws_loss_and_both_accuracies():
+    from lib.plot_nets import plot_history
+
+    history = {"loss": [1.0, 0.5, 0.2], "lr": [0.1] * 3, "train_acc": [0.5, 0.8, 0.9],
+               "val_acc": [0.4, 0.7, 0.85]}
+    ax_loss, ax_acc = plot_history(history, val_label="test")
+    assert np.allclose(ax_loss.lines[0].get_ydata(), history["loss"]) and ax_loss.get_yscale() == "log"
+    assert [line.get_label() for line in ax_acc.lines] == ["training", "test"]
+    assert np.allclose(ax_acc.lines[1].get_ydata(), [40, 70, 85])
+    _, ax_acc = plot_history({"loss": [1.0, 0.5]})  # a regression history: no accuracy curves
+    assert not ax_acc.lines
+    plt.close("all")
+
+
+def test_plot_confusion_matrix_counts_pairs_like_scikit_learn():
+    from sklearn.metrics import confusion_matrix
+
+    from lib.plot_nets import plot_confusion_matrix
+
+    rng = np.random.default_rng(0)
+    y_true = rng.integers(0, 4, size=50)
+    y_pred = np.where(rng.random(50) < 0.8, y_true, rng.integers(0, 4, size=50))
+    ax = plot_confusion_matrix(y_true, y_pred)
+    expected = confusion_matrix(y_true, y_pred)
+    assert np.array_equal(ax.images[0].get_array(), expected)
+    assert len(ax.texts) == np.count_nonzero(expected)
+    assert ax.get_title() == f"{np.trace(expected)} of 50 correct"
+    ax = plot_confusion_matrix([0, 1], [1, 1], class_names=["cat", "dog", "bird"])
+    assert ax.images[0].get_array().shape == (3, 3)
+    plt.close("all")
+
+
+def _totals(params, macs, conv_share):
+    return {"params": params, "macs": macs, "conv_params": int(params * conv_share),
+            "linear_params": params - int(params * conv_share), "conv_macs": macs, "linear_macs": 0}
+
+
+def test_plot_complexity_and_cost_split():
+    from lib.plot_nets import plot_complexity, plot_cost_split
+
+    totals = {"small": _totals(1_000, 10_000, 0.25), "big": _totals(1_000_000, 10**9, 0.5)}
+    ax = plot_complexity(totals)
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log" and len(ax.collections) == 2
+    assert np.allclose(ax.collections[1].get_offsets(), [[1e9, 1e6]])
+    ax = plot_cost_split(totals)
+    widths = [p.get_width() for p in ax.patches]  # conv then linear, for params then macs, per network
+    assert np.allclose(widths, [25, 75, 100, 0, 50, 50, 100, 0])
+    assert [t.get_text() for t in ax.get_yticklabels()][:2] == ["small: parameters", "small: multiply-adds"]
+    plt.close("all")
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda f: f.plot_history({"train_acc": [0.5]}), "history"),
+    (lambda f: f.plot_confusion_matrix([0, 1], [0]), "y_true"),
+    (lambda f: f.plot_confusion_matrix([0, 1.5], [0, 1]), "integers"),
+    (lambda f: f.plot_confusion_matrix([0, 3], [0, 1], class_names=["a", "b"]), "class_names"),
+    (lambda f: f.plot_complexity({"net": {"params": 1}}), "totals"),
+    (lambda f: f.plot_cost_split({}), "totals"),
+])
+def test_lenet_chapter_plots_bad_input(call, match):
+    import lib.plot_nets
+
+    with pytest.raises(ValueError, match=match):
+        call(lib.plot_nets)

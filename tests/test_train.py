@@ -196,9 +196,118 @@ def test_train_torch_is_deterministic_and_fits_regression_targets():
 @pytest.mark.parametrize("kwargs, match", [
     ({"loss": "hinge"}, "loss"), ({"optimizer": "lbfgs"}, "optimizer"), ({"lr": 0}, "lr"),
     ({"num_epochs": 0}, "num_epochs"), ({"batch_size": 0}, "batch_size"),
+    ({"lr_schedule": "linear"}, "lr_schedule"),
 ])
 def test_train_torch_rejects_bad_settings(kwargs, match):
     from lib.train import train_torch
 
     with pytest.raises(ValueError, match=match):
         train_torch(_tiny_net(), np.zeros((4, 2)), np.zeros(4, dtype=int), progress=False, **kwargs)
+
+
+# --- what LeNet-5 needs: augmentation, a cosine schedule, a progress bar the HTML book shows ------
+
+def test_random_shifts_moves_each_image_by_at_most_max_shift():
+    import torch
+
+    from lib.train import random_shifts
+
+    torch.manual_seed(0)
+    X = torch.zeros(200, 2, 9, 9)
+    X[:, :, 4, 4] = 1.0                                   # one bright pixel in the middle
+    X[:, 1] *= 2.0                                        # the second channel moves with the first
+    shifted = random_shifts(X, max_shift=2)
+    assert shifted.shape == X.shape
+    where = shifted[:, 0].flatten(1).argmax(1)
+    dy, dx = where // 9 - 4, where % 9 - 4
+    assert dy.abs().max() == 2 and dx.abs().max() == 2    # every offset in -2..2 occurs
+    assert len({(a, b) for a, b in zip(dy.tolist(), dx.tolist(), strict=True)}) == 25
+    assert torch.equal(shifted[:, 1], 2 * shifted[:, 0]) and torch.equal(shifted.sum((2, 3)), X.sum((2, 3)))
+    assert torch.equal(random_shifts(X, max_shift=0), X)
+    edge = torch.zeros(100, 1, 5, 5)
+    edge[:, :, 0, 0] = 1.0
+    assert random_shifts(edge, 1).sum() < 100             # pixels pushed out are lost, zeros come in
+
+
+def test_train_torch_augments_every_batch_and_follows_the_cosine_schedule():
+    import torch
+
+    from lib.data import make_xor
+    from lib.train import train_torch
+
+    X, y = make_xor(n=64, noise=0.2, seed=0)
+    seen = []
+    history = train_torch(_tiny_net(), X, y, lr=0.1, batch_size=16, num_epochs=4, progress=False,
+                          augment=lambda X_b: seen.append(X_b.shape) or X_b + 0.0, lr_schedule="cosine")
+    assert seen == [torch.Size([16, 2])] * 16             # 4 batches in each of 4 epochs
+    steps = np.arange(4) * 4                              # the step at each epoch's start, of 16
+    assert np.allclose(history["lr"], 0.1 * (1 + np.cos(np.pi * steps / 16)) / 2)
+    plain = train_torch(_tiny_net(), X, y, lr=0.1, batch_size=16, num_epochs=4, progress=False)
+    assert plain["lr"] == [0.1] * 4
+    again = train_torch(_tiny_net(), X, y, lr=0.1, batch_size=16, num_epochs=4, progress=False,
+                        augment=lambda X_b: X_b, lr_schedule=None)
+    assert again["loss"] == plain["loss"]                 # an identity augmentation changes nothing
+
+
+def test_train_torch_in_a_notebook_shows_the_final_bar_as_text(monkeypatch):
+    import tqdm.auto
+    from tqdm.notebook import tqdm_notebook
+
+    from lib.train import train_torch
+
+    shown = []
+
+    class Handle:
+        def update(self, bundle, raw):
+            shown.append(bundle)
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", tqdm_notebook)
+    monkeypatch.setattr("IPython.display.display",
+                        lambda bundle, raw, display_id: shown.append(bundle) or Handle())
+    X, y = np.zeros((8, 2)), np.arange(8) % 2
+    train_torch(_tiny_net(), X, y, num_epochs=3, progress=True)
+    assert len(shown) == 2 and all("application/vnd.jupyter.widget-view+json" in b for b in shown)
+    assert "0/3" in shown[0]["text/html"] and "3/3" in shown[1]["text/html"]
+    assert "loss=" in shown[1]["text/html"] and shown[1]["text/html"].startswith("<pre")
+
+
+def test_bad_augmentation_settings_are_named():
+    import torch
+
+    from lib.train import random_shifts, train_torch
+
+    with pytest.raises(TypeError, match="augment"):
+        train_torch(_tiny_net(), np.zeros((4, 2)), np.zeros(4, dtype=int), progress=False, augment="shift")
+    with pytest.raises(ValueError, match="X must be"):
+        random_shifts(torch.zeros(3, 8, 8))
+    with pytest.raises(ValueError, match="max_shift"):
+        random_shifts(torch.zeros(3, 1, 8, 8), max_shift=-1)
+
+
+def test_torch_accuracy_in_chunks_equals_one_pass():
+    import torch
+
+    from lib.train import torch_accuracy
+
+    torch.manual_seed(0)
+    X, y = torch.randn(2500, 2), torch.randint(0, 2, (2500,))
+    model = _tiny_net()
+    with torch.no_grad():
+        one_pass = float((model(X).argmax(dim=1) == y).float().mean())
+    assert torch_accuracy(model, X, y) == one_pass == torch_accuracy(model, X, y, batch_size=7)
+
+
+def test_running_accuracy_comes_from_the_training_batches():
+    from lib.data import make_xor
+    from lib.train import train_torch
+
+    X, y = make_xor(n=200, noise=0.2, seed=0)
+    full = train_torch(_tiny_net(), X, y, lr=0.05, batch_size=50, num_epochs=30, progress=False)
+    running = train_torch(_tiny_net(), X, y, lr=0.05, batch_size=50, num_epochs=30, progress=False,
+                          running_acc=True)
+    assert running["loss"] == full["loss"]                # the same training, measured differently
+    assert running["train_acc"] != full["train_acc"] and running["train_acc"][-1] > 0.9
+    # the running accuracy lags one epoch's worth of learning behind: after epoch 1 it is lower
+    assert running["train_acc"][0] <= full["train_acc"][0]
+    counts = [round(a * 200) for a in running["train_acc"]]
+    assert all(abs(c - a * 200) < 1e-9 for c, a in zip(counts, running["train_acc"], strict=True))

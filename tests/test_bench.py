@@ -1,0 +1,44 @@
+"""The benchmark: its kernel comparisons check agreement before timing, and its report is complete."""
+
+import json
+
+import pytest
+
+from bench import __main__ as bench_main
+from bench import kernels
+
+
+def test_kernel_comparisons_agree_and_are_timed():
+    rows = kernels.run_all(quick=True)
+    groups = {row["group"].split()[0] for row in rows}
+    assert groups == {"kNN", "conv", "MLP", "autodiff:"}
+    for group in {row["group"] for row in rows}:
+        ratios = [row["ratio"] for row in rows if row["group"] == group]
+        assert min(ratios) == 1.0 and all(r >= 1.0 for r in ratios)
+    assert all(row["seconds"] > 0 for row in rows)
+
+
+def test_markdown_report_names_every_budget():
+    results = {"machine": {"date": "d", "cpus": 2, "gpu": None, "platform": "p", "python": "3.11",
+                           "numpy": "2", "torch": "2"},
+               "budgets": bench_main.BUDGETS,
+               "book": {"cold_s": 250.0, "executed": ["a.ipynb"] * 11, "touched": "02_knn.ipynb",
+                        "rebuild_s": 30.0, "re_executed": ["02_knn.ipynb"]},
+               "notebooks": [{"notebook": "a.ipynb", "seconds": 61.0, "peak_mb": 500.0},
+                             {"notebook": "b.ipynb", "seconds": 10.0, "peak_mb": 300.0}],
+               "tests": {"seconds": 500.0, "summary": "600 passed", "exit_code": 0}}
+    text = bench_main.markdown(results)
+    assert "| cold build (11 notebooks executed) | 250 | 240 s: OVER BUDGET |" in text
+    assert "only that chapter: yes" in text
+    assert "| a.ipynb | 61.0 | 500 | OVER BUDGET |" in text
+    assert "| b.ipynb | 10.0 | 300 | within budget |" in text
+    assert "budget 600 s: within budget" in text
+
+
+def test_command_line_writes_markdown_and_json(tmp_path, capsys):
+    assert bench_main.main(["--parts", "kernels", "--quick", "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "bench.json").read_text())
+    assert results["machine"]["cpus"] >= 1 and len(results["kernels"]) == 13
+    assert "## Kernels against their peers" in (tmp_path / "bench.md").read_text()
+    with pytest.raises(SystemExit):
+        bench_main.main(["--parts", "nonsense"])
