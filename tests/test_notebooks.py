@@ -65,3 +65,19 @@ def test_opens_on_colab_with_lib_installed(path):
     url = re.search(r"url:\s*(\S+)", (ROOT / "_config.yml").read_text()).group(1)
     assert '"google.colab" in sys.modules' in first, "the first code cell sets Colab up"
     assert f"dlcv-lib[colab] @ git+{url}" in first, "Colab installs lib from repository.url of _config.yml"
+
+
+NOT_COLOUR_BLIND_SAFE = ("jet", "rainbow", "hsv", "gist_rainbow", "nipy_spectral", "Spectral", "RdYlGn",
+                         "RdGn", "PiYG", "Set1", "Paired", "tab20")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS + sorted((ROOT / "lib").glob("*.py")), ids=lambda p: p.name)
+def test_colour_maps_read_for_colour_blind_readers(path):
+    """Colours come from lib.plot.PALETTE (Okabe-Ito) and maps like viridis, Blues, RdBu, grey."""
+    text = path.read_text()
+    used = set(re.findall(r"""cmap\s*=\s*\\?["']([\w_]+)""", text)) | set(re.findall(r"plt\.cm\.(\w+)", text))
+    bad = sorted(name for name in used if name.removesuffix("_r") in NOT_COLOUR_BLIND_SAFE)
+    assert not bad, f"{path.name} uses colour maps that confuse red and green: {bad}"
+    assert used <= {"viridis", "cividis", "magma", "inferno", "plasma", "Blues", "Oranges", "Greys", "RdBu",
+                    "RdBu_r", "gray", "gray_r", "Purples", "Greens", "PuOr", "PuOr_r", "BrBG",
+                    "coolwarm"}, used
