@@ -44,7 +44,8 @@ def say(message):
 def measure(parts, quick=False):
     results = {"machine": machine(), "budgets": BUDGETS}
     with tempfile.TemporaryDirectory(prefix="dlcv-bench-") as tmp:
-        root = book.copy_repository(Path(tmp))
+        if {"book", "notebooks", "tests"} & set(parts):  # these work on a fresh copy of the repository
+            root = book.copy_repository(Path(tmp))
         if "book" in parts:
             say("building the book cold (empty cache) in a fresh copy ...")
             cold, executed = book.build(root)

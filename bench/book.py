@@ -5,7 +5,6 @@ reader's own build and cache are left alone and "cold" really means an empty cac
 """
 
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -29,15 +28,24 @@ def copy_repository(dest):
     return dest
 
 
+def _cache_records(root):
+    """{pk: notebook name} of the execution cache in root (empty before the first build)."""
+    from jupyter_cache import get_cache
+
+    path = root / "_build" / ".jupyter_cache"
+    return {r.pk: Path(r.uri).name for r in get_cache(path).list_cache_records()} if path.exists() else {}
+
+
 def build(root):
-    """Build the book in root; returns (seconds, the notebooks it executed)."""
+    """Build the book in root; returns (seconds, the notebooks it executed, from the cache's new records)."""
+    before = _cache_records(root)
     start = time.perf_counter()
     result = subprocess.run([JUPYTER_BOOK, "build", ".", "-W"], cwd=root, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if result.returncode:
         raise RuntimeError(f"the book build failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    executed = re.findall(r"(\S+\.ipynb): Executing notebook", result.stdout + result.stderr)
-    return seconds, [Path(p).name for p in executed]
+    after = _cache_records(root)
+    return seconds, sorted(name for pk, name in after.items() if pk not in before)
 
 
 def touch_chapter(root, name):
@@ -64,4 +72,6 @@ def run_tests(root):
     result = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=root, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     lines = [line for line in result.stdout.splitlines() if line.strip()]
-    return seconds, (lines[-1] if lines else result.stderr[-300:]), result.returncode
+    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+    summary = (lines[-1] if lines else result.stderr[-300:]) + "".join(f"; {line}" for line in failed)
+    return seconds, summary, result.returncode
