@@ -5,6 +5,8 @@ Colours come from the Okabe-Ito palette, which reads for colour-blind readers to
 
 import numpy as np
 
+from lib.style import MAX_WIDTH, SMALL
+
 # Okabe & Ito (2008): distinguishable under the common forms of colour blindness.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000", "#999999", "#882255"]
@@ -83,6 +85,7 @@ def show_images(images, titles=None, ncols=8, fig=None, cmap="gray_r", size=1.1,
     n = len(images)
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
+    size = min(size, MAX_WIDTH / ncols)  # the book's widest figure (lib.style)
     fig = _figure(fig, (size * ncols, size * nrows + (0.25 * nrows if titles is not None else 0)))
     axes = fig.subplots(nrows, ncols, squeeze=False)
     for i, ax in enumerate(axes.flat):
@@ -90,7 +93,7 @@ def show_images(images, titles=None, ncols=8, fig=None, cmap="gray_r", size=1.1,
         if i < n:
             ax.imshow(images[i], cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
             if titles is not None:
-                ax.set_title(str(titles[i]), fontsize=9)
+                ax.set_title(str(titles[i]), fontsize=SMALL)
     return fig
 
 
@@ -161,7 +164,7 @@ def _cells(ax, values, left, colors, fmt="{:g}", label=""):
             ax.add_patch(Rectangle((left + k, R / 2 - r - 1), 1, 1, facecolor=color,
                                    edgecolor="black", lw=0.8, alpha=0.55))
             ax.text(left + k + 0.5, R / 2 - r - 0.5, fmt.format(values[r, k]), ha="center",
-                    va="center", fontsize=9)
+                    va="center", fontsize=SMALL)
     ax.text(left + K / 2, R / 2 + 0.3, label, ha="center", va="bottom", fontsize=10)
     return left + K
 
@@ -183,7 +186,7 @@ def plot_score_equation(W, x, b, class_names=None, image_shape=None, ax=None):
         H, K = image_shape
         image_colors = [greys[r * K:(r + 1) * K] for r in range(H)]
         left = _cells(ax, x.reshape(H, K), left, image_colors, label="input image") + 0.2
-        ax.text(left + 0.7, 0, "stretch\n→", ha="center", va="center", fontsize=9)
+        ax.text(left + 0.7, 0, "stretch\n→", ha="center", va="center", fontsize=SMALL)
         left += 1.4
     left = _cells(ax, W, left, rows, label="W") + 0.3
     left = _cells(ax, x[:, None], left, greys, label="x") + 0.1
@@ -201,7 +204,7 @@ def plot_score_equation(W, x, b, class_names=None, image_shape=None, ax=None):
 
 
 def show_pixel_values(image, ax=None, fmt="{:.0f}", cmap="gray_r", vmin=None, vmax=None,
-                      fontsize=8):
+                      fontsize=SMALL):
     """A grey image (H, W) as a heatmap with each pixel's number written on it: what a computer sees.
 
     fmt formats each value; the text is white on dark cells and black on light ones.
@@ -286,21 +289,22 @@ def plot_computational_graph(output, ax=None, fmt="{:.3g}", show_grads=True, box
         x1, y1 = xy[id(node)]
         op = {"*": "×", "-": "−", "neg": "−( )"}.get(node.op, node.op.replace("**", "( )^"))
         text = node.label if not node.op else op + (f"\n{node.label}" if node.label else "")
-        ax.text(x1, y1, text, ha="center", va="center", fontsize=9, bbox=boxes, zorder=3)
+        ax.text(x1, y1, text, ha="center", va="center", fontsize=SMALL, bbox=boxes, zorder=3)
         for parent in node.inputs:
             x0, y0 = xy[id(parent)]
             ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "->", "color": "#777777",
                                                             "shrinkA": 14, "shrinkB": 14}, zorder=1)
             mx, my = (x0 + x1) / 2, (y0 + y1) / 2
             ax.text(mx, my + 0.12, fmt.format(parent.data), color=PALETTE[0], ha="center",
-                    va="bottom", fontsize=8)
+                    va="bottom", fontsize=SMALL)
             if show_grads:
                 ax.text(mx, my - 0.12, fmt.format(parent.grad), color=PALETTE[5], ha="center",
-                        va="top", fontsize=8)
+                        va="top", fontsize=SMALL)
     x_out, y_out = xy[id(output)]
-    ax.text(x_out + 0.5, y_out + 0.12, fmt.format(output.data), color=PALETTE[0], va="bottom", fontsize=8)
+    ax.text(x_out + 0.5, y_out + 0.12, fmt.format(output.data), color=PALETTE[0], va="bottom", fontsize=SMALL)
     if show_grads:
-        ax.text(x_out + 0.5, y_out - 0.12, fmt.format(output.grad), color=PALETTE[5], va="top", fontsize=8)
+        ax.text(x_out + 0.5, y_out - 0.12, fmt.format(output.grad), color=PALETTE[5], va="top",
+                fontsize=SMALL)
     xs, ys = zip(*xy.values(), strict=True)
     ax.set(xlim=(min(xs) - 0.7, max(xs) + 1.1), ylim=(min(ys) - 0.6, max(ys) + 0.6))
     ax.axis("off")

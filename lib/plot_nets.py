@@ -8,6 +8,7 @@ is given, or a new one.
 import numpy as np
 
 from lib.plot import show_images
+from lib.style import MAX_WIDTH, SMALL
 
 
 def plot_filters(weights, ncols=10, fig=None, size=0.9, titles=None):
@@ -60,7 +61,7 @@ def plot_conv_arithmetic(size, kernel, padding=0, stride=1, num_filters=1, axes=
     if axes is None:
         import matplotlib.pyplot as plt
 
-        _, axes = plt.subplots(1, 2, figsize=(8, 4), layout="constrained")
+        _, axes = plt.subplots(1, 2, figsize=(MAX_WIDTH, 2.9), layout="constrained")
     ax_in, ax_out = axes
     full = size + 2 * padding
     reached = (n - 1) * stride + kernel  # the cells past this are never under the filter
@@ -113,7 +114,7 @@ def plot_history(history, axes=None, val_label="validation"):
     if axes is None:
         import matplotlib.pyplot as plt
 
-        _, axes = plt.subplots(1, 2, figsize=(9, 3.4), layout="constrained")
+        _, axes = plt.subplots(1, 2, figsize=(MAX_WIDTH, 2.8), layout="constrained")
     ax_loss, ax_acc = axes
     epochs = np.arange(1, len(history["loss"]) + 1)
     ax_loss.semilogy(epochs, history["loss"], color=PALETTE[0], marker="o", markersize=4)
@@ -152,7 +153,7 @@ def plot_confusion_matrix(y_true, y_pred, ax=None, class_names=None):
     ax = _axes(ax)
     ax.imshow(counts, cmap="Blues", vmin=0, vmax=counts.max() * 1.3)
     for i, j in zip(*np.nonzero(counts), strict=True):
-        ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=9,
+        ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=SMALL,
                 color="black" if i == j else PALETTE[5], fontweight="normal" if i == j else "bold")
     names = [str(c) for c in range(C)] if class_names is None else list(class_names)
     ax.set(xticks=range(C), yticks=range(C), xticklabels=names, yticklabels=names,
@@ -186,7 +187,7 @@ def plot_complexity(totals, ax=None):
         ax.scatter(t["macs"], t["params"], s=90, color=PALETTE[k % len(PALETTE)], marker=MARKERS[k % 10],
                    zorder=3)
         ax.annotate(f"{name}\n{_count(t['params'])} parameters\n{_count(t['macs'])} multiply-adds",
-                    (t["macs"], t["params"]), xytext=(10, -6), textcoords="offset points", fontsize=9,
+                    (t["macs"], t["params"]), xytext=(10, -6), textcoords="offset points", fontsize=SMALL,
                     va="top")
     values = np.array([[t["macs"], t["params"]] for t in totals.values()], dtype=float)
     ax.set(xscale="log", yscale="log", xlabel="multiply-adds per image", ylabel="parameters",
@@ -217,7 +218,7 @@ def plot_cost_split(totals, ax=None):
             for start, share in [(0, conv), (conv, linear)]:
                 if share >= 8:
                     ax.text(start + share / 2, position, f"{share:.0f}%", ha="center", va="center",
-                            color="white", fontsize=9)
+                            color="white", fontsize=SMALL)
             labels.append(f"{name}: {word}")
             position += 1
     ax.set(yticks=range(len(labels)), yticklabels=labels, xlim=(0, 100), xlabel="share (%)")

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from bench import reader
+
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -120,6 +122,9 @@ def test_every_demo_control_changes_the_picture_without_a_kernel(browser, site, 
 
 
 PHONE = {"width": 390, "height": 844}  # a phone held upright (CSS pixels)
+PHONE_CONTEXT = {"viewport": PHONE, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+CHAPTERS = [p for p in toc_pages() if p.startswith("chapters/")]
+MAX_CODE_LINES = 260  # code a reader sees without a click, per chapter
 
 
 @pytest.mark.parametrize("path", toc_pages())
@@ -160,3 +165,84 @@ def test_search_finds_chapter_terms(browser, site, term, page):
     assert any(page in link for link in links), f"searching {term!r} does not find {page}: {links[:5]}"
     assert not errors, "\n".join(errors)
     tab.close()
+
+
+def test_a_phone_reader_opens_the_table_of_contents_and_goes_to_a_chapter(browser, site):
+    """At 390 x 844 with touch: tap the visible menu button, see the chapters, tap one, arrive there."""
+    context = browser.new_context(**PHONE_CONTEXT)
+    page = context.new_page()
+    page.goto(f"{site}/chapters/02_knn.html", wait_until="load")
+    link = page.locator("#pst-primary-sidebar-modal a.reference", has_text="Optimizers")
+    assert not link.is_visible()
+    buttons = page.locator("button.primary-toggle:visible")
+    assert buttons.count() == 1, "one visible menu button on a phone"
+    buttons.first.tap()
+    link.wait_for(state="visible", timeout=5_000)
+    page.locator("#pst-primary-sidebar-modal a.reference", has_text="Gradient descent").first.tap()
+    page.wait_for_url("**/05_gradient_descent.html", timeout=10_000)
+    assert "Gradient descent" in page.locator("h1").first.inner_text()
+    page.locator("button.secondary-toggle:visible").first.tap()  # "on this page" opens too
+    page.locator("#pst-secondary-sidebar-modal nav.page-toc").wait_for(state="visible", timeout=5_000)
+    context.close()
+
+
+def test_the_menu_button_folds_the_sidebar_on_a_laptop(browser, site):
+    page, errors = open_page(browser, f"{site}/chapters/02_knn.html", viewport={"width": 1280, "height": 800})
+    sidebar = page.locator("#pst-primary-sidebar")
+    left = sidebar.bounding_box()["x"] + sidebar.bounding_box()["width"]
+    page.locator("button.primary-toggle:visible").first.click()
+    page.wait_for_timeout(600)  # the slide takes 0.25 s
+    box = sidebar.bounding_box()
+    assert not sidebar.is_visible() or box["x"] + box["width"] < left / 2, "the sidebar stays open"
+    page.locator("button.primary-toggle:visible").first.click()
+    page.wait_for_timeout(600)
+    assert sidebar.is_visible()
+    assert not errors, "\n".join(errors)
+    page.close()
+
+
+@pytest.fixture(scope="session")
+def reader_measures(browser, site):
+    """Each chapter measured as a reader meets it, at a laptop's and a phone's size (bench/reader.py)."""
+    return {path: reader.measure_chapter(browser, site, path) for path in CHAPTERS}
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_figures_are_sharp_on_a_2x_screen_and_legible_on_a_phone(reader_measures, path):
+    """Two image pixels per CSS pixel on a laptop; the smallest figure text at least 9 CSS px on a phone."""
+    m = reader_measures[path]
+    soft = m["figures"] - m["sharp"]
+    assert not soft, f"{path}: {soft} of {m['figures']} figures are soft"
+    assert m["figures_below_9px"] == 0, (
+        f"{path}: {m['figures_below_9px']} figures show text under 9 CSS px on a phone "
+        f"(smallest {m['smallest_text_phone_px']:.1f} px)")
+
+
+@pytest.mark.parametrize("path", CHAPTERS)
+def test_the_page_shows_the_code_that_teaches(reader_measures, path):
+    """No bookkeeping on the page (glue calls are removed, imports and checks folded), and the
+    code shown wraps on a phone instead of scrolling sideways."""
+    m = reader_measures[path]
+    assert m["glue_calls"] == 0, f"{path} shows {m['glue_calls']} glue( calls"
+    assert m["code_lines"] <= MAX_CODE_LINES, f"{path} shows {m['code_lines']} lines of code"
+    assert m["code_sideways_phone"] == 0, f"{path}: {m['code_sideways_phone']} code blocks scroll sideways"
+
+
+WIDE = "mjx-container[display='true'], .cell_output pre, article table"
+
+
+@pytest.mark.parametrize("path", [p for p in toc_pages() if p.startswith("chapters/06")] + ["notation.html"])
+def test_wide_maths_tables_and_outputs_show_that_they_scroll_on_a_phone(browser, site, path):
+    context = browser.new_context(**PHONE_CONTEXT)
+    page = context.new_page()
+    page.goto(f"{site}/{path}", wait_until="load")
+    page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
+    page.wait_for_timeout(500)
+    wide = page.locator(WIDE).evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => [e.tagName,"
+        " getComputedStyle(e).backgroundImage, getComputedStyle(e).overflowX])")
+    assert wide, f"{path} has nothing wide on a phone: this test would check nothing"
+    for tag, background, overflow in wide:
+        assert overflow in ("auto", "scroll"), f"a wide {tag} on {path} is cut off"
+        assert background.count("gradient") >= 4, f"a wide {tag} on {path} scrolls with no shadow to say so"
+    context.close()
