@@ -6,7 +6,8 @@
 
 Parts: book (cold build, then a rebuild after touching one chapter), notebooks (each in a fresh
 kernel: time and peak memory), tests (the README's test command), kernels (the book's kernels
-against scikit-learn and torch), lenet (LeNet-5's training time to 98.5% test accuracy).
+against scikit-learn and torch), lenet (LeNet-5's training time to 98.5% test accuracy), reader
+(each chapter page of the last build, _build/html, in a browser: bench/reader.py).
 """
 
 import argparse
@@ -19,11 +20,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import book, kernels
+from bench import book, kernels, reader
 
 # Budgets of the design (section 7), on a 2-core CPU with no GPU.
 BUDGETS = {"cold_build_s": 240, "notebook_s": 60, "notebook_mb": 2048, "tests_s": 600}
-PARTS = ("book", "notebooks", "tests", "kernels", "lenet")
+PARTS = ("book", "notebooks", "tests", "kernels", "lenet", "reader")
 TOUCHED = "02_knn.ipynb"
 
 
@@ -73,6 +74,9 @@ def measure(parts, quick=False):
         say("training LeNet-5 on the digits until 98.5% test accuracy ...")
         results["lenet"] = kernels.lenet_time_to_accuracy(quick=quick)
         say(f"LeNet-5: {results['lenet']}")
+    if "reader" in parts:
+        say("measuring each chapter page of _build/html in a browser, at a laptop's and a phone's size ...")
+        results["reader"] = reader.measure()
     return results
 
 
@@ -116,6 +120,9 @@ def markdown(results):
     if "lenet" in results:
         r = results["lenet"]
         lines += ["## LeNet-5 on the digits", "", r["summary"], ""]
+    if "reader" in results:
+        lines += ["## The pages as a reader meets them (laptop 1280 x 800; phone 390 x 844)", "",
+                  reader.markdown(results["reader"]), ""]
     return "\n".join(lines)
 
 

@@ -16,6 +16,8 @@ layers    numpy forward/backward pairs (affine, activations, losses) and a modul
 conv      convolution (naive and im2col) and max pooling in numpy, forward and backward; sizes and costs
 models    torch models: LeNet-5, AlexNet, VGG-16, and a per-layer table of shapes, parameters, multiply-adds
 plot      every picture of the earlier chapters
+plot_graph computational graphs with their values and gradients (backpropagation)
 plot_nets pictures of networks: filters, feature maps, training curves, confusion matrices, complexity
 demos     interactive demos that work in Jupyter and in the static HTML book
+style     the book's figure style: legible on a phone, sharp on a 2x screen
 """

@@ -156,12 +156,25 @@ class Demo:
         import ipywidgets as w
         from IPython.display import display
 
+        # ipywidgets gives every control a fixed 300 px, label included: a long label would leave
+        # the slider a few pixels wide, too short to drag. So each control is as wide as its
+        # label (estimated at 7 px a character, JupyterLab's 13 px font) plus room for the slider
+        # or menu; the row wraps when the controls do not fit side by side (and a window too
+        # narrow for one control scrolls rather than squashing it).
         pickers = {}
         for name, values in self.controls.items():
-            kind = w.SelectionSlider if all(isinstance(v, int | float) for v in values) else w.Dropdown
-            pickers[name] = kind(options=[(_fmt(v), v) for v in values], value=self.defaults[name],
-                                 description=str(self.labels[name]),
-                                 style={"description_width": "initial"})
+            label = str(self.labels[name])
+            shown = [_fmt(v) for v in values]
+            if all(isinstance(v, int | float) for v in values):
+                kind, room = w.SelectionSlider, 240 + 7 * max(map(len, shown))  # track + readout
+            else:
+                kind, room = w.Dropdown, 48 + 7 * max(map(len, shown))  # menu text + arrow
+            width = 16 + 7 * len(label) + max(room, 120)
+            pickers[name] = kind(options=list(zip(shown, values, strict=True)),
+                                 value=self.defaults[name], description=label,
+                                 style={"description_width": "initial"},
+                                 layout={"width": f"{width}px", "min_width": f"{width}px",
+                                         "margin": "2px 24px 2px 2px"})
 
         def show(**values):
             display(self.figure(**values))

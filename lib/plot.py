@@ -97,16 +97,19 @@ def show_images(images, titles=None, ncols=8, fig=None, cmap="gray_r", size=1.1,
     return fig
 
 
-def plot_templates(W, image_shape, class_names=None, fig=None):
-    """Each row of a linear classifier's W (C, D) drawn as an image of image_shape: its template."""
+def plot_templates(W, image_shape, class_names=None, fig=None, ncols=None):
+    """Each row of a linear classifier's W (C, D) drawn as an image of image_shape: its template.
+
+    ncols: templates per row (by default up to 10; fewer, more rows, leave room for titles).
+    """
     W = np.asarray(W)
     if W.ndim != 2 or int(np.prod(image_shape)) != W.shape[1]:
         raise ValueError(f"W must be (C, D) with D = prod(image_shape) = {int(np.prod(image_shape))}, "
                          f"got {W.shape}")
     names = class_names if class_names is not None else [str(c) for c in range(len(W))]
     limit = np.abs(W).max()
-    return show_images(W.reshape(-1, *image_shape), titles=names, ncols=min(10, len(W)), fig=fig,
-                       cmap="RdBu_r", vmin=-limit, vmax=limit, size=1.2)
+    return show_images(W.reshape(-1, *image_shape), titles=names, ncols=ncols or min(10, len(W)),
+                       fig=fig, cmap="RdBu_r", vmin=-limit, vmax=limit, size=1.2)
 
 
 def plot_cross_validation(results, ax=None, xlabel="k"):
@@ -151,28 +154,30 @@ def plot_class_lines(W, b, ax=None, extent=(-1.0, 1.0, -1.0, 1.0), arrow_length=
     return ax
 
 
-def _cells(ax, values, left, colors, fmt="{:g}", label=""):
-    """A grid of numbered cells, values (R, K), centred vertically on y = 0, left edge at left.
-    colors: one colour per row, or a nested list (R, K) of colours."""
+def _cells(ax, values, left, colors, fmt="{:g}", label="", centre=0.0, width=1.0):
+    """A grid of numbered cells, values (R, K), centred vertically on y = centre, left edge at left,
+    each cell width wide and 1 high. colors: one colour per row, or a nested list (R, K) of colours."""
     from matplotlib.patches import Rectangle
 
     values = np.atleast_2d(values)
     R, K = values.shape
+    top = centre + R / 2
     for r in range(R):
         for k in range(K):
             color = colors[r][k] if isinstance(colors[r], list) else colors[r]
-            ax.add_patch(Rectangle((left + k, R / 2 - r - 1), 1, 1, facecolor=color,
+            ax.add_patch(Rectangle((left + k * width, top - r - 1), width, 1, facecolor=color,
                                    edgecolor="black", lw=0.8, alpha=0.55))
-            ax.text(left + k + 0.5, R / 2 - r - 0.5, fmt.format(values[r, k]), ha="center",
+            ax.text(left + (k + 0.5) * width, top - r - 0.5, fmt.format(values[r, k]), ha="center",
                     va="center", fontsize=SMALL)
-    ax.text(left + K / 2, R / 2 + 0.3, label, ha="center", va="bottom", fontsize=10)
-    return left + K
+    ax.text(left + K * width / 2, top + 0.3, label, ha="center", va="bottom", fontsize=SMALL)
+    return left + K * width
 
 
 def plot_score_equation(W, x, b, class_names=None, image_shape=None, ax=None):
-    """The algebraic picture of a linear classifier: [image ->] W x + b = scores, every number shown.
+    """The algebraic picture of a linear classifier: W x + b = scores, every number shown.
 
-    W: (C, D), x: (D,) the stretched image, b: (C,); image_shape (H, W) draws x as an image too.
+    W: (C, D), x: (D,) the stretched image, b: (C,); image_shape (H, W) also draws x as an image,
+    above x, with an arrow down to x ("stretch"): two levels, so the picture stays narrow.
     """
     import matplotlib as mpl
 
@@ -181,24 +186,29 @@ def plot_score_equation(W, x, b, class_names=None, image_shape=None, ax=None):
     if W.ndim != 2 or x.shape != (W.shape[1],) or b.shape != (len(W),):
         raise ValueError(f"need W (C, D), x (D,), b (C,), got {W.shape}, {x.shape}, {b.shape}")
     greys = [mpl.colormaps["gray"](0.35 + 0.65 * v / (np.abs(x).max() or 1)) for v in np.abs(x)]
-    rows, left = class_colors(len(W)), 0.0
-    if image_shape is not None:
-        H, K = image_shape
-        image_colors = [greys[r * K:(r + 1) * K] for r in range(H)]
-        left = _cells(ax, x.reshape(H, K), left, image_colors, label="input image") + 0.2
-        ax.text(left + 0.7, 0, "stretch\n→", ha="center", va="center", fontsize=SMALL)
-        left += 1.4
-    left = _cells(ax, W, left, rows, label="W") + 0.3
-    left = _cells(ax, x[:, None], left, greys, label="x") + 0.1
+    rows = class_colors(len(W))
+    x_left = _cells(ax, W, 0.0, rows, label="W") + 0.3
+    left = _cells(ax, x[:, None], x_left, greys, label="x") + 0.1
     ax.text(left + 0.35, 0, "+", ha="center", va="center", fontsize=16)
     left = _cells(ax, b[:, None], left + 0.7, rows, label="b") + 0.1
     ax.text(left + 0.35, 0, "=", ha="center", va="center", fontsize=16)
-    left = _cells(ax, (W @ x + b)[:, None], left + 0.7, rows, fmt="{:.2f}", label="scores")
+    left = _cells(ax, (W @ x + b)[:, None], left + 0.7, rows, fmt="{:.2f}", label="scores", width=1.7)
     names = class_names if class_names is not None else [f"class {c}" for c in range(len(W))]
     for c, name in enumerate(names):
-        ax.text(left + 0.15, len(W) / 2 - c - 0.5, name, va="center", fontsize=10)
-    half = max(len(x), len(W)) / 2 + 0.9
-    ax.set(xlim=(-0.2, left + 1.6), ylim=(-half, half), aspect="equal")
+        ax.text(left + 0.15, len(W) / 2 - c - 0.5, name, va="center", fontsize=SMALL)
+    half = max(len(x), len(W)) / 2
+    top = half + 0.9
+    if image_shape is not None:
+        H, K = image_shape
+        image_colors = [greys[r * K:(r + 1) * K] for r in range(H)]
+        above_x, arrow = len(x) / 2 + 0.9, 1.2  # the top of x's label; the arrow's length
+        centre, middle = above_x + arrow + H / 2, x_left + 0.5
+        _cells(ax, x.reshape(H, K), middle - K / 2, image_colors, label="input image", centre=centre)
+        ax.annotate("", xy=(middle, above_x), xytext=(middle, above_x + arrow - 0.1),
+                    arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.2})
+        ax.text(middle + 0.25, above_x + arrow / 2 - 0.05, "stretch", va="center", fontsize=SMALL)
+        top = centre + H / 2 + 0.9
+    ax.set(xlim=(-0.2, left + 1.6), ylim=(-half - 0.3, top), aspect="equal")
     ax.axis("off")
     return ax
 
@@ -223,7 +233,7 @@ def show_pixel_values(image, ax=None, fmt="{:.0f}", cmap="gray_r", vmin=None, vm
                 color="white" if dark else "black")
     ax.set(xticks=range(image.shape[1]), yticks=range(image.shape[0]), xlabel="column",
            ylabel="row")
-    ax.tick_params(labelsize=7, length=0)
+    ax.tick_params(labelsize=SMALL, length=0)
     return ax
 
 
@@ -253,61 +263,6 @@ def plot_trajectories(loss, trajectories, ax=None, extent=(-1.0, 1.0, -1.0, 1.0)
         ax.plot(path[:, 0], path[:, 1], "-o", color=colors[label], ms=markersize, lw=1.2, label=label)
         ax.plot(*path[0], "s", color=colors[label], ms=markersize + 3)
     ax.set(xlim=extent[:2], ylim=extent[2:], xlabel="w[0]", ylabel="w[1]", aspect="equal")
-    return ax
-
-
-def _graph_layout(order):
-    """Columns and rows of the nodes of a computational graph (order: inputs before outputs)."""
-    col = {}
-    for node in order:
-        col[id(node)] = 1 + max(col[id(p)] for p in node.inputs) if node.inputs else 0
-    for node in reversed(order):  # a leaf sits just left of its first consumer
-        consumers = [col[id(c)] for c in order if any(p is node for p in c.inputs)]
-        if not node.inputs and consumers:
-            col[id(node)] = min(consumers) - 1
-    rows, pos = {}, {}
-    for node in sorted(order, key=lambda n: not n.inputs):  # operations take the lowest rows
-        c = col[id(node)]
-        rows[c] = rows.get(c, -1) + 1
-        pos[id(node)] = (c, rows[c])
-    return pos
-
-
-def plot_computational_graph(output, ax=None, fmt="{:.3g}", show_grads=True, box_color=None):
-    """Draw the graph behind a lib.autodiff.Value (introduced in the chapter on backpropagation).
-
-    Each node is a box (a leaf shows its label; an operation its op and, if any, its label).
-    Each edge carries its source's forward value above it (blue) and, with show_grads, the
-    gradient dL/d(source) below it (vermillion), as in the lectures' worked example.
-    """
-    ax = _axes(ax)
-    order = output.topological_order()
-    pos = _graph_layout(order)
-    xy = {key: (1.7 * c, 1.25 * r) for key, (c, r) in pos.items()}
-    boxes = {"boxstyle": "round,pad=0.35", "fc": box_color or "#EEF3F8", "ec": "#555555"}
-    for node in order:
-        x1, y1 = xy[id(node)]
-        op = {"*": "×", "-": "−", "neg": "−( )"}.get(node.op, node.op.replace("**", "( )^"))
-        text = node.label if not node.op else op + (f"\n{node.label}" if node.label else "")
-        ax.text(x1, y1, text, ha="center", va="center", fontsize=SMALL, bbox=boxes, zorder=3)
-        for parent in node.inputs:
-            x0, y0 = xy[id(parent)]
-            ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "->", "color": "#777777",
-                                                            "shrinkA": 14, "shrinkB": 14}, zorder=1)
-            mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-            ax.text(mx, my + 0.12, fmt.format(parent.data), color=PALETTE[0], ha="center",
-                    va="bottom", fontsize=SMALL)
-            if show_grads:
-                ax.text(mx, my - 0.12, fmt.format(parent.grad), color=PALETTE[5], ha="center",
-                        va="top", fontsize=SMALL)
-    x_out, y_out = xy[id(output)]
-    ax.text(x_out + 0.5, y_out + 0.12, fmt.format(output.data), color=PALETTE[0], va="bottom", fontsize=SMALL)
-    if show_grads:
-        ax.text(x_out + 0.5, y_out - 0.12, fmt.format(output.grad), color=PALETTE[5], va="top",
-                fontsize=SMALL)
-    xs, ys = zip(*xy.values(), strict=True)
-    ax.set(xlim=(min(xs) - 0.7, max(xs) + 1.1), ylim=(min(ys) - 0.6, max(ys) + 0.6))
-    ax.axis("off")
     return ax
 
 

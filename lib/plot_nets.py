@@ -183,16 +183,20 @@ def plot_complexity(totals, ax=None):
 
     _check_totals(totals)
     ax = _axes(ax)
+    values = np.array([[t["macs"], t["params"]] for t in totals.values()], dtype=float)
     for k, (name, t) in enumerate(totals.items()):
         ax.scatter(t["macs"], t["params"], s=90, color=PALETTE[k % len(PALETTE)], marker=MARKERS[k % 10],
                    zorder=3)
+        # below and to the right of its point; the rightmost network's above and to the left,
+        # so that a narrow figure holds it
+        last = len(totals) > 1 and t["macs"] == values[:, 0].max()
         ax.annotate(f"{name}\n{_count(t['params'])} parameters\n{_count(t['macs'])} multiply-adds",
-                    (t["macs"], t["params"]), xytext=(10, -6), textcoords="offset points", fontsize=SMALL,
-                    va="top")
-    values = np.array([[t["macs"], t["params"]] for t in totals.values()], dtype=float)
+                    (t["macs"], t["params"]), xytext=(-10, 8) if last else (10, -6),
+                    textcoords="offset points", fontsize=SMALL, ha="right" if last else "left",
+                    va="bottom" if last else "top")
     ax.set(xscale="log", yscale="log", xlabel="multiply-adds per image", ylabel="parameters",
            xlim=(values[:, 0].min() / 3, values[:, 0].max() * 60),
-           ylim=(values[:, 1].min() / 10, values[:, 1].max() * 3))
+           ylim=(values[:, 1].min() / 10, values[:, 1].max() * 20))
     ax.grid(True, which="major", alpha=0.3)
     return ax
 
@@ -223,5 +227,5 @@ def plot_cost_split(totals, ax=None):
             position += 1
     ax.set(yticks=range(len(labels)), yticklabels=labels, xlim=(0, 100), xlabel="share (%)")
     ax.invert_yaxis()
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, frameon=False)
+    ax.legend(loc="upper right", bbox_to_anchor=(1.0, -0.18), ncol=2, frameon=False)  # under the bars
     return ax

@@ -81,6 +81,8 @@ def figure_png(fig):
     than PALETTE_ABOVE bytes is reduced to 256 colours, a quarter to a sixth of its weight, with
     no difference a reader sees in a plot (a photograph's sky may band slightly).
     """
+    if not hasattr(fig, "savefig") or not hasattr(fig, "findobj"):
+        raise TypeError(f"figure_png needs a matplotlib Figure, got {type(fig).__name__}")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
     png = buffer.getvalue()

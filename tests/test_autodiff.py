@@ -130,7 +130,7 @@ def test_plot_computational_graph():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from lib.plot import plot_computational_graph
+    from lib.plot_graph import plot_computational_graph
 
     L, _ = worked_example()
     fig, ax = plt.subplots()
@@ -138,6 +138,21 @@ def test_plot_computational_graph():
     texts = [t.get_text() for t in ax.texts]
     assert "w1" in texts and "16" in texts and "−" in texts  # a leaf, dL/dw2, the subtraction
     plt.close(fig)
+
+
+def test_a_wrapped_graph_keeps_its_nodes_and_goes_on_below():
+    """wrap=k: at most k operation columns side by side, the rest in bands below (for a phone)."""
+    from lib.plot_graph import _graph_layout
+
+    L, _ = worked_example()
+    order = L.topological_order()
+    flat, wrapped = _graph_layout(order), _graph_layout(order, wrap=2)
+    assert set(flat) == set(wrapped) == {id(n) for n in order}
+    assert max(c for c, _ in flat.values()) > 2
+    assert max(c for c, _ in wrapped.values()) <= 2 < max(c for c, _ in flat.values())
+    assert min(r for _, r in wrapped.values()) < 0 <= min(r for _, r in flat.values())
+    with pytest.raises(ValueError, match="wrap"):
+        _graph_layout(order, wrap=0)
 
 
 def test_bad_input():

@@ -2,7 +2,9 @@
 
 import ast
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,9 @@ def test_every_chapter_is_in_the_table_of_contents_and_every_entry_exists():
 def test_stored_without_outputs(path):
     dirty = [i for i, c in enumerate(cells(path, "code")) if c["outputs"] or c["execution_count"]]
     assert not dirty, f"cells {dirty} carry outputs: the book build executes the notebooks"
+    # jupyterlab-myst saves the values of {eval} roles in the markdown cells; stale ones would show
+    stale = [i for i, c in enumerate(cells(path, "markdown")) if "user_expressions" in c.get("metadata", {})]
+    assert not stale, f"markdown cells {stale} carry saved {{eval}} values (user_expressions): clear them"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -59,6 +64,16 @@ def test_checks_its_claims_ends_with_exercises_and_cites(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_numbers_in_the_prose_come_from_eval_roles(path):
+    """{eval}`expr` reads a variable of the running notebook, in JupyterLab (jupyterlab-myst) as in
+    the book (_ext/inline_eval.py); myst-nb's glue shows as raw markup in JupyterLab."""
+    text = "\n".join(source(c) for c in cells(path, "markdown"))
+    code = "\n".join(source(c) for c in cells(path, "code"))
+    assert "{glue" not in text and "glue(" not in code, f"{path.name} uses glue: write {{eval}}`name`"
+    assert "{eval}" in text, f"{path.name} states no computed number in its prose"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_opens_on_colab_with_lib_installed(path):
     """Colab has no lib/: the first code cell installs it from the book's own repository."""
     first = source(cells(path, "code")[0])
@@ -81,3 +96,13 @@ def test_colour_maps_read_for_colour_blind_readers(path):
     assert used <= {"viridis", "cividis", "magma", "inferno", "plasma", "Blues", "Oranges", "Greys", "RdBu",
                     "RdBu_r", "gray", "gray_r", "Purples", "Greens", "PuOr", "PuOr_r", "BrBG",
                     "coolwarm"}, used
+
+
+def test_the_readme_commands_leave_git_status_clean():
+    """After `make book` and during `make test` the checkout holds nothing new: what they make
+    (.venv/, _build/, caches) is ignored. Checked in CI, where the clone starts clean."""
+    if not os.environ.get("CI"):
+        pytest.skip("checked in CI, on a clean clone (a working copy may hold work in progress)")
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout
+    assert not status.strip(), f"the README's commands left these in git status:\n{status}"

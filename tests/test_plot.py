@@ -31,6 +31,12 @@ def test_templates_reshape_rows_and_use_a_symmetric_colour_scale():
     assert image.get_array().shape == (8, 8) and image.get_clim() == (-117.0, 117.0)
 
 
+def test_templates_wrap_into_rows_of_ncols():
+    fig = plot.plot_templates(np.ones((10, 64)), (8, 8), ncols=5, fig=Figure())
+    rows = {round(ax.get_position().y0, 3) for ax in fig.axes}
+    assert len(fig.axes) == 10 and len(rows) == 2
+
+
 def test_cross_validation_draws_every_fold_and_the_means():
     ax = Figure().add_subplot()
     plot.plot_cross_validation({1: [0.5, 0.7], 3: [0.8, 0.9]}, ax=ax)
