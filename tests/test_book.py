@@ -150,6 +150,15 @@ def test_every_figure_has_alt_text(site, path):
     assert not missing, f"{len(missing)} of {len(figures)} figures on {path} lack alt text"
 
 
+@pytest.mark.parametrize("path", [p for p in toc_pages() if p.startswith("chapters/")])
+def test_every_chapter_lists_the_works_it_cites(site, path):
+    """Under "References", the book lists each cited work as a footnote (_ext/footbibliography.py)."""
+    html = (HTML / path).read_text()
+    cited = len(re.findall(r'class="footnote-reference brackets"', html))
+    listed = len(re.findall(r'<aside class="footnote brackets"', html))
+    assert cited and listed, f"{path}: {cited} citations, {listed} works listed"
+
+
 SEARCHES = [("Nesterov", "06_optimizers"), ("backpropagation", "09_backpropagation"),
             ("im2col", "10_convolutional_networks"), ("AlexNet", "11_lenet_alexnet"),
             ("notation", "notation")]

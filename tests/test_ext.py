@@ -7,6 +7,7 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
+import footbibliography  # noqa: E402
 import inline_eval  # noqa: E402
 import repository  # noqa: E402
 
@@ -68,3 +69,13 @@ def test_the_glue_cell_runs_and_yields_the_text_jupyterlab_shows():
               for out in nb.cells[1].outputs}
     assert format_plain_text(values["eval-1-0"], "") == "97.3%"
     assert format_plain_text(values["eval-1-1"], "") == "0.9731"
+
+
+def test_the_book_lists_a_chapter_s_references_under_its_heading_once():
+    nb = notebook(nbformat.v4.new_markdown_cell("As {footcite}`lecun1998` showed."),
+                  nbformat.v4.new_markdown_cell("## References\n\nThe works this chapter cites."))
+    nb, changed = footbibliography.with_footbibliography(nb)
+    assert changed and nb.cells[1].source.endswith("cites.\n\n```{footbibliography}\n```\n")
+    assert footbibliography.with_footbibliography(nb) == (nb, False)  # already there: unchanged
+    no_heading = notebook(nbformat.v4.new_markdown_cell("# A page without references"))
+    assert footbibliography.with_footbibliography(no_heading)[1] is False
