@@ -159,6 +159,23 @@ def test_every_chapter_lists_the_works_it_cites(site, path):
     assert cited and listed, f"{path}: {cited} citations, {listed} works listed"
 
 
+def test_launch_buttons_lead_to_the_public_home_of_this_checkout_or_are_absent(site):
+    """Binder, Colab and the repository icon point at the git remote when it is public (GitHub,
+    GitLab); a clone without one gets no such buttons (_ext/repository.py)."""
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import repository
+
+    html = (HTML / "chapters" / "02_knn.html").read_text()
+    home = repository.public_url(repository.git_remote(ROOT))
+    buttons = re.findall(r'href="(https://(?:mybinder\.org|colab\.research\.google\.com)[^"]*)"', html)
+    if home is None:
+        assert not buttons, f"launch buttons with no public repository to launch from: {buttons}"
+        assert "thebe-launch-button" not in html
+    else:
+        owner_repo = home.split("/", 3)[3]
+        assert buttons and all(owner_repo in url for url in buttons), buttons
+
+
 SEARCHES = [("Nesterov", "06_optimizers"), ("backpropagation", "09_backpropagation"),
             ("im2col", "10_convolutional_networks"), ("AlexNet", "11_lenet_alexnet"),
             ("notation", "notation")]
