@@ -4,9 +4,13 @@
    come from the PyPI package django-static-mathjax (pinned in requirements.txt); `mathjax_path`
    in _config.yml points at the copy this extension puts in `_static/mathjax`.
 2. Load each script once: sphinx-thebe 0.3.1 registers its configuration script on every
-   read phase, and a second copy makes the browser throw "THEBE_JS_URL has already been declared".
+   read phase, and a second copy makes the browser throw "THEBE_JS_URL has already been declared";
+   jupyter-book repeats html_js_files, which would load the demos' module loader a second time
+   as a classic script.
 3. Copy the book's own `_static/` files on every build: Sphinx copies static files only when
    some page is out of date, so an edit to `_static/book.css` alone would never reach the HTML.
+   The demos' ES modules and stylesheet, lib/js/, go beside them into `_static/widgets/`, where
+   `_static/lib-widgets.js` loads them (lib/widgets.py).
 """
 
 import shutil
@@ -36,8 +40,12 @@ def copy_mathjax(app, exception):
 def copy_own_static(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    for src in (Path(app.srcdir) / "_static").rglob("*"):
-        out = Path(app.outdir) / "_static" / src.relative_to(Path(app.srcdir) / "_static")
+    static, out_static = Path(app.srcdir) / "_static", Path(app.outdir) / "_static"
+    pairs = [(src, out_static / src.relative_to(static)) for src in static.rglob("*")]
+    js = Path(app.srcdir) / "lib" / "js"
+    modules = [*js.glob("*.js"), js / "widgets.css"]
+    pairs += [(src, out_static / "widgets" / src.name) for src in modules]
+    for src, out in pairs:
         if src.is_file() and (not out.exists() or out.read_bytes() != src.read_bytes()):
             out.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, out)
@@ -51,7 +59,12 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
         if key not in seen:
             seen.add(key)
             unique.append(script)
-    context["script_files"] = unique
+    # a file listed twice in html_js_files (jupyter-book repeats the list) loads once, as the
+    # entry with attributes says: a module script (type="module") must never load as a classic one
+    typed = {script.filename for script in unique
+             if getattr(script, "filename", None) and getattr(script, "attributes", {}).get("type")}
+    context["script_files"] = [script for script in unique if getattr(script, "filename", None) not in typed
+                               or getattr(script, "attributes", {}).get("type")]
 
 
 def setup(app):

@@ -14,6 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bench import reader
@@ -56,13 +57,10 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def browser(site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield browser
-        browser.close()
+def browser(site, playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    yield browser
+    browser.close()
 
 
 def open_page(browser, url, viewport=None):
@@ -157,6 +155,38 @@ def test_every_chapter_lists_the_works_it_cites(site, path):
     cited = len(re.findall(r'class="footnote-reference brackets"', html))
     listed = len(re.findall(r'<aside class="footnote brackets"', html))
     assert cited and listed, f"{path}: {cited} citations, {listed} works listed"
+
+
+def test_the_step_size_demo_computes_in_the_page_what_lib_computes(browser, site):
+    """The page's module (lib/js/step_size.js) against lib's numpy on the same bowl, and its
+    slider redraws the path with no kernel (lib/widgets.py)."""
+    from lib.surfaces import quadratic
+    from lib.train import gradient_descent
+
+    page, errors = open_page(browser, f"{site}/chapters/05_gradient_descent.html")
+    demo = page.locator('.lib-widget[data-module="step_size"]')
+    page.wait_for_selector('.lib-widget[data-live="1"]', timeout=10_000)
+    bowl, w0 = quadratic(condition_number=7, angle=0.3), [-2.5, 1.5]
+    for lr in (0.3, 1.6, 2.05):
+        js = page.evaluate("async ([A, w0, lr]) => {"
+                           " const m = await import('../_static/widgets/step_size.js');"
+                           " const path = m.gradientDescentPath(A, w0, lr, 200);"
+                           " return [path, path.map(w => m.quadraticLoss(A, w))]; }",
+                           [bowl.A.tolist(), w0, lr])
+        path, losses = gradient_descent(lambda w: (bowl.loss(w), bowl.grad(w)), np.array(w0), lr, 200)
+        assert np.allclose(js[0], path, rtol=1e-12, atol=1e-300), f"lr = {lr}: paths differ"
+        assert np.allclose(js[1], losses, rtol=1e-12, atol=1e-300), f"lr = {lr}: losses differ"
+    eigen = page.evaluate("async (A) => (await import('../_static/widgets/step_size.js')).eigen2(A)",
+                          bowl.A.tolist())
+    assert np.allclose(eigen["values"], np.linalg.eigvalsh(bowl.A))
+    line, said = demo.locator("polyline").first, demo.locator("[aria-live]")
+    before, said_before = line.get_attribute("points"), said.inner_text()
+    slider = demo.locator("input[type=range]").first
+    slider.evaluate("el => { el.value = 1.9; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    assert line.get_attribute("points") != before, "moving the step size left the path as it was"
+    assert said.inner_text() != said_before and "1.90" in said.inner_text()
+    assert not errors, "\n".join(errors)
+    page.close()
 
 
 def test_launch_buttons_lead_to_the_public_home_of_this_checkout_or_are_absent(site):

@@ -120,21 +120,18 @@ def lab(tmp_path):
 
 
 @pytest.fixture
-def page(lab):
-    from playwright.sync_api import sync_playwright
-
+def page(lab, playwright):
     base, _, _ = lab
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            # the server is all the page may reach
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                       or route.request.url.startswith("data:") else route.abort())
-            page.set_default_timeout(30_000)
-            yield page
-        finally:
-            browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # the server is all the page may reach
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
+                   or route.request.url.startswith("data:") else route.abort())
+        page.set_default_timeout(30_000)
+        yield page
+    finally:
+        browser.close()
 
 
 def open_copy(tmp_path, chapter):

@@ -1,0 +1,64 @@
+"""Demos that compute and draw in the page: one ES module, in Jupyter and in the static book.
+
+A demo is a small ES module in lib/js/ with the anywidget contract,
+``export default { render({ model, el }) }``, whose numerics are exported pure functions kept
+apart from the drawing (the browser tests import them and check them against lib's numpy).
+``PageDemo("step_size", lr=1.0, ...)`` shows it:
+
+* in Jupyter (JupyterLab, Notebook 7, Colab, Binder) as an anywidget: its state syncs with
+  Python, so ``demo.lr`` reads back what the reader set;
+* in the static book, with no kernel, as ``text/html``: a placeholder holding the module's name
+  and the state as JSON, which ``_static/lib-widgets.js`` runs against a small local model. The
+  build copies lib/js/ beside it (_ext/book_html.py), so nothing is inlined or fetched elsewhere.
+
+lib/js/widgets.css lays the demos out in both (anywidget's ``_css`` in Jupyter, a stylesheet of
+the book's pages).
+
+Introduced in the chapter on gradient descent.
+"""
+
+import html
+import json
+from pathlib import Path
+
+import anywidget
+import traitlets
+
+JS = Path(__file__).with_name("js")
+
+
+class PageDemo(anywidget.AnyWidget):
+    """The demo of module lib/js/<module>.js with its state: ``PageDemo(module, **state)``.
+
+    Each state value must be JSON (numbers, strings, lists, dicts); it becomes a synced trait.
+    """
+
+    def __init__(self, module, **state):
+        path = JS / f"{module}.js"
+        if not isinstance(module, str) or not path.exists():
+            known = sorted(p.stem for p in JS.glob("*.js"))
+            raise ValueError(f"no demo module {module!r} in lib/js; there are {known}")
+        try:
+            json.dumps(state)
+        except TypeError as error:
+            raise TypeError(f"a demo's state must be JSON (lists, not numpy arrays): {error}") from None
+        self._esm = path.read_text()
+        self._css = (JS / "widgets.css").read_text()
+        self.module = module
+        super().__init__()
+        self.add_traits(**{name: traitlets.Any(value).tag(sync=True) for name, value in state.items()})
+        self.state_names = list(state)
+
+    def state(self):
+        """The demo's state now, as the page would start from it."""
+        return {name: getattr(self, name) for name in self.state_names}
+
+    def static_html(self):
+        """The placeholder the static book runs (see the module docstring)."""
+        data = json.dumps(self.state()).replace("</", "<\\/")
+        return (f'<div class="lib-widget" data-module="{html.escape(self.module)}">'
+                f'<script type="application/json">{data}</script></div>')
+
+    def _repr_mimebundle_(self, **kwargs):
+        data, metadata = super()._repr_mimebundle_(**kwargs)
+        return {**data, "text/html": self.static_html()}, metadata
