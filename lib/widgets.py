@@ -11,6 +11,9 @@ apart from the drawing (the browser tests import them and check them against lib
   and the state as JSON, which ``_static/lib-widgets.js`` runs against a small local model. The
   build copies lib/js/ beside it (_ext/book_html.py), so nothing is inlined or fetched elsewhere.
 
+What the demos share (SVG, scales, axes, controls, dragging) is lib/js/ui.js, which a module
+imports as ``import { figure, slider } from "./ui.js";``. The static book resolves that import;
+Jupyter runs a widget as one file, so :func:`bundle` inlines the imported names there.
 lib/js/widgets.css lays the demos out in both (anywidget's ``_css`` in Jupyter, a stylesheet of
 the book's pages).
 
@@ -19,12 +22,29 @@ Introduced in the chapter on gradient descent.
 
 import html
 import json
+import re
 from pathlib import Path
 
 import anywidget
 import traitlets
 
 JS = Path(__file__).with_name("js")
+IMPORT = re.compile(r'^import \{([\w\s,]+)\} from "\./(\w+)\.js";$', re.M)
+
+
+def bundle(module):
+    """lib/js/<module>.js as one file: each ``import { a, b } from "./other.js";`` line becomes
+    ``const { a, b } = (() => { <other.js without "export"> return { a, b }; })();``."""
+    source = (JS / f"{module}.js").read_text()
+
+    def inline(match):
+        names, other = match.group(1).strip(), match.group(2)
+        body = re.sub(r"^export ", "", bundle(other), flags=re.M)
+        return f"const {{ {names} }} = (() => {{\n{body}\nreturn {{ {names} }};\n}})();"
+
+    if re.search(r"^import ", IMPORT.sub("", source), flags=re.M):
+        raise ValueError(f"lib/js/{module}.js: imports must read: import {{ a, b }} from \"./other.js\";")
+    return IMPORT.sub(inline, source)
 
 
 class PageDemo(anywidget.AnyWidget):
@@ -42,7 +62,7 @@ class PageDemo(anywidget.AnyWidget):
             json.dumps(state)
         except TypeError as error:
             raise TypeError(f"a demo's state must be JSON (lists, not numpy arrays): {error}") from None
-        self._esm = path.read_text()
+        self._esm = bundle(module)
         self._css = (JS / "widgets.css").read_text()
         self.module = module
         super().__init__()

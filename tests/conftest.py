@@ -1,6 +1,20 @@
-"""Fixtures the browser tests share."""
+"""Fixtures the browser tests share, and `demo_page`: one demo of lib/js alone in a page."""
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE_CONTEXT = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+                 "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture(scope="session")
@@ -11,3 +25,134 @@ def playwright():
 
     with sync_playwright() as p:
         yield p
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory):
+    """Serve a folder on loopback (ES modules do not load from file://); returns (url, server)."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright):
+    """Debian's chromium, headless (Playwright never downloads a browser here)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"no browser at {CHROMIUM}: CI must install Debian's chromium")
+        pytest.skip("browser tests need Debian's chromium: apt-get install chromium")
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    yield browser
+    browser.close()
+
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,"><link rel="stylesheet" href="widgets/widgets.css"></head>
+<body style="font-family: sans-serif; margin: 8px">{body}</body></html>"""
+
+STATIC = '{html}<script type="module" src="lib-widgets.js"></script>'
+
+# Jupyter's way: the bundled module (lib.widgets.bundle) from a blob, against a local model
+BUNDLED = """<div id="demo"></div><script type="module">
+const state = {state};
+const listeners = {{}};
+const model = {{ get: (n) => state[n], set(n, v) {{ state[n] = v; (listeners["change:" + n] || []).forEach((f) => f()); }},
+  on(e, f) {{ (listeners[e] = listeners[e] || []).push(f); }}, off() {{}}, save_changes() {{}}, send() {{}} }};
+const url = URL.createObjectURL(new Blob([{esm}], {{ type: "text/javascript" }}));
+const {{ default: widget }} = await import(url);
+const el = document.getElementById("demo");
+el.dataset.module = {module};
+widget.render({{ model, el }});
+el.dataset.live = "1";
+window.model = model;
+</script>"""
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """A folder laid out as the book's _static/: lib-widgets.js, and lib/js/ in widgets/."""
+    root = tmp_path_factory.mktemp("demo-site")
+    shutil.copy(ROOT / "_static" / "lib-widgets.js", root)
+    shutil.copytree(ROOT / "lib" / "js", root / "widgets")
+    url, server = serve(root)
+    yield root, url
+    server.shutdown()
+
+
+@pytest.fixture
+def demo_page(chromium, demo_site):
+    """open(demo, phone=False, bundled=False) -> (page, errors): the PageDemo alone in a page, run
+    as the static book runs it, or (bundled=True) as Jupyter runs it. The demo's root is
+    `.lib-widget[data-live="1"]` once it has rendered."""
+    import json
+
+    root, url = demo_site
+    contexts = []
+
+    def open_demo(demo, phone=False, bundled=False):
+        body = (BUNDLED.format(state=json.dumps(demo.state()), esm=json.dumps(demo._esm),
+                               module=json.dumps(demo.module))
+                if bundled else STATIC.format(html=demo.static_html()))
+        name = f"{demo.module}-{len(contexts)}{'-bundled' if bundled else ''}.html"
+        (root / name).write_text(PAGE.format(body=body))
+        context = chromium.new_context(**(PHONE_CONTEXT if phone else {"viewport": {"width": 1280, "height": 800}}))
+        contexts.append(context)
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+        page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+        page.on("response", lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+        page.goto(f"{url}/{name}", wait_until="load")
+        page.wait_for_selector('[data-live="1"]', timeout=10_000)
+        return page, errors
+
+    yield open_demo
+    for context in contexts:
+        context.close()
+
+
+def picture(root):
+    """What a demo shows now: its figures' markup and the sentence that says it."""
+    return root.evaluate("el => [...el.querySelectorAll('svg, canvas')].map(n => n.tagName === 'CANVAS'"
+                         " ? n.toDataURL() : n.outerHTML).join('') + el.querySelector('[aria-live]').textContent")
+
+
+@pytest.fixture
+def every_control_changes_the_picture():
+    """check(page): move every slider to its ends, pick every menu entry, tick every box, press every
+    button of each live demo on the page; each must change the picture and its sentence."""
+
+    def check(page):
+        demos = page.locator('[data-live="1"]')
+        assert demos.count(), "no live demo on the page"
+        for d in range(demos.count()):
+            root = demos.nth(d)
+            assert root.locator("[aria-live]").count() == 1, "a demo says what it shows in one aria-live line"
+            for kind, selector in [("slider", "input[type=range]"), ("menu", "select"),
+                                   ("box", "input[type=checkbox]"), ("button", "button")]:
+                controls = root.locator(selector)
+                for c in range(controls.count()):
+                    control, before = controls.nth(c), picture(root)
+                    name = control.get_attribute("aria-label") or control.inner_text()
+                    if kind == "slider":
+                        control.evaluate("el => { const v = +el.value, lo = +el.min, hi = +el.max;"
+                                         " el.value = v - lo > hi - v ? lo : hi;"
+                                         " el.dispatchEvent(new Event('input', {bubbles: true})); }")
+                    elif kind == "menu":
+                        control.evaluate("el => { el.selectedIndex = (el.selectedIndex + 1) % el.options.length;"
+                                         " el.dispatchEvent(new Event('change', {bubbles: true})); }")
+                    else:
+                        control.click()
+                    page.wait_for_timeout(50)
+                    assert picture(root) != before, f"demo {d}: the {kind} {name!r} left the picture as it was"
+                    box = control.bounding_box()
+                    assert box["height"] >= 44 or kind == "box", f"the {kind} {name!r} is {box['height']}px tall"
+
+    return check

@@ -7,14 +7,15 @@ import re
 import numpy as np
 import pytest
 
-from lib.widgets import JS, PageDemo
+from lib.widgets import JS, PageDemo, bundle
 
 
 def test_every_module_has_the_anywidget_contract():
     modules = sorted(JS.glob("*.js"))
     assert modules
     for path in modules:
-        assert "export default { render }" in path.read_text(), f"{path.name} exports no render()"
+        if path.name != "ui.js":
+            assert "export default { render }" in path.read_text(), f"{path.name} exports no render()"
 
 
 def test_the_state_syncs_with_python_and_reaches_the_static_page():
@@ -27,7 +28,7 @@ def test_the_state_syncs_with_python_and_reaches_the_static_page():
     assert 'class="lib-widget" data-module="step_size"' in placeholder
     state = json.loads(re.search(r'<script type="application/json">(.*)</script>', placeholder).group(1))
     assert state == {"A": [[1.0, 0.0], [0.0, 0.25]], "w0": [1.0, 1.0], "lr": 0.5}
-    assert demo._esm == (JS / "step_size.js").read_text()  # Jupyter runs the very module the page runs
+    assert demo._esm == bundle("step_size")  # Jupyter runs the very module the page runs
 
 
 def test_a_script_end_tag_in_the_state_cannot_close_the_placeholder():
@@ -40,3 +41,39 @@ def test_bad_demos_are_named():
         PageDemo("nonexistent")
     with pytest.raises(TypeError, match="JSON"):
         PageDemo("step_size", A=np.eye(2))
+
+
+def test_bundling_inlines_the_shared_module_for_jupyter():
+    esm = bundle("step_size")
+    assert not re.search(r"^import ", esm, flags=re.M) and "const { PALETTE, axes," in esm
+    assert "export default { render }" in esm
+
+
+def step_size_demo():
+    from lib.surfaces import quadratic
+
+    bowl = quadratic(condition_number=7, angle=0.3)
+    return bowl, PageDemo("step_size", A=bowl.A.tolist(), w0=[-2.5, 1.5], extent=list(bowl.extent),
+                          lr=1.0, lr_max=2.2, steps=10, steps_max=30)
+
+
+@pytest.mark.parametrize("bundled", [False, True], ids=["static book", "Jupyter bundle"])
+def test_the_step_size_demo_computes_what_lib_computes(demo_page, every_control_changes_the_picture, bundled):
+    """lib/js/step_size.js against lib.train.gradient_descent on the same bowl; every control redraws."""
+    from lib.train import gradient_descent
+
+    bowl, demo = step_size_demo()
+    page, errors = demo_page(demo, bundled=bundled)
+    for lr in (0.3, 1.6, 2.05):
+        js = page.evaluate("async ([A, w0, lr]) => { const m = await import('./widgets/step_size.js');"
+                           " const path = m.gradientDescentPath(A, w0, lr, 200);"
+                           " return [path, path.map(w => m.quadraticLoss(A, w))]; }", [bowl.A.tolist(), [-2.5, 1.5], lr])
+        path, losses = gradient_descent(lambda w: (bowl.loss(w), bowl.grad(w)), np.array([-2.5, 1.5]), lr, 200)
+        assert np.allclose(js[0], path, rtol=1e-12, atol=1e-300), f"lr = {lr}: paths differ"
+        assert np.allclose(js[1], losses, rtol=1e-12, atol=1e-300), f"lr = {lr}: losses differ"
+    eigen = page.evaluate("async (A) => (await import('./widgets/step_size.js')).eigen2(A)", bowl.A.tolist())
+    assert np.allclose(eigen["values"], np.linalg.eigvalsh(bowl.A))
+    every_control_changes_the_picture(page)
+    said = page.locator("[aria-live]").inner_text()
+    assert "diverges above 0.29" in said or "diverges above" in said
+    assert not errors, "\n".join(errors)
