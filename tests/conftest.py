@@ -156,3 +156,29 @@ def every_control_changes_the_picture():
                     assert box["height"] >= 44 or kind == "box", f"the {kind} {name!r} is {box['height']}px tall"
 
     return check
+
+
+def drag(page, target, dx, dy, touch=False, steps=8):
+    """Drag the centre of `target` (a locator) by (dx, dy) CSS px, with the mouse or a finger
+    (touch events through the DevTools protocol, as a phone sends them)."""
+    box = target.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    if not touch:
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + dx, y + dy, steps=steps)
+        page.mouse.up()
+        return
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for i in range(1, steps + 1):
+        point = {"x": x + dx * i / steps, "y": y + dy * i / steps}
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+@pytest.fixture
+def drag_by():
+    """drag(page, locator, dx, dy, touch=False): see tests/conftest.py."""
+    return drag
