@@ -141,3 +141,56 @@ def run(optimizer_name, surface, w0, lr, num_steps, noise=0.0, seed=0, **kwargs)
         opt.step({"w": dw})
         trajectory.append(params["w"].copy())
     return np.array(trajectory)
+
+
+def _check_curvatures(lambda_min, lambda_max):
+    if not (np.isscalar(lambda_min) and np.isscalar(lambda_max) and 0 < lambda_min <= lambda_max):
+        raise ValueError(f"need 0 < lambda_min <= lambda_max, got {lambda_min!r} and {lambda_max!r}")
+
+
+def best_gd_lr(lambda_min, lambda_max):
+    """The fixed learning rate that makes gradient descent on a quadratic fastest: 2 / (l_min + l_max).
+
+    Both eigen-directions then shrink by (kappa - 1) / (kappa + 1) per step.
+    """
+    _check_curvatures(lambda_min, lambda_max)
+    return 2.0 / (lambda_min + lambda_max)
+
+
+def tuned_momentum(lambda_min, lambda_max):
+    """Polyak's heavy-ball tuning for a quadratic with curvatures in [lambda_min, lambda_max]:
+    (lr, rho) = (4 / (sqrt(l_max) + sqrt(l_min))^2, ((sqrt(kappa) - 1) / (sqrt(kappa) + 1))^2).
+
+    lib.optim.Momentum is the heavy ball (w' = w - lr g + rho (w - w_previous)), so with these
+    settings every eigen-direction is critically damped or oscillates with factor sqrt(rho) =
+    (sqrt(kappa) - 1) / (sqrt(kappa) + 1) per step: about sqrt(kappa) steps per e-fold where
+    gradient descent needs about kappa (Polyak 1964; Goh, "Why Momentum Really Works", 2017).
+    """
+    _check_curvatures(lambda_min, lambda_max)
+    root_kappa = np.sqrt(lambda_max / lambda_min)
+    lr = 4.0 / (np.sqrt(lambda_max) + np.sqrt(lambda_min)) ** 2
+    return float(lr), float(((root_kappa - 1) / (root_kappa + 1)) ** 2)
+
+
+def critical_rho(lr, curvature):
+    """The momentum rho that critically damps the eigen-direction with this curvature at this lr,
+    (1 - sqrt(lr * curvature))^2: less friction oscillates, more crawls."""
+    if not (lr > 0 and curvature > 0):
+        raise ValueError(f"lr and curvature must be > 0, got {lr!r} and {curvature!r}")
+    return float((1 - np.sqrt(lr * curvature)) ** 2)
+
+
+def steps_to_reach(optimizer_name, surface, w0, factor, max_steps, **kwargs):
+    """How many steps the optimizer (lr and the rest in kwargs) takes from w0 until the loss is
+    below factor * loss(w0) (for a surface whose lowest loss is 0); max_steps + 1 if never."""
+    from lib.optim import make_optimizer
+
+    if not 0 < factor < 1:
+        raise ValueError(f"factor must be in (0, 1), got {factor!r}")
+    params = {"w": np.array(w0, dtype=np.float64)}
+    opt, target = make_optimizer(optimizer_name, params, **kwargs), factor * surface.loss(params["w"])
+    for step in range(1, max_steps + 1):
+        opt.step({"w": surface.grad(params["w"])})
+        if surface.loss(params["w"]) < target:
+            return step
+    return max_steps + 1

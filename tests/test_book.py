@@ -14,7 +14,6 @@ import sys
 import threading
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from bench import reader
@@ -158,7 +157,8 @@ def test_every_chapter_lists_the_works_it_cites(site, path):
 
 
 @pytest.mark.parametrize("path", [p for p in toc_pages() if p.startswith("chapters/")])
-def test_every_page_demo_runs_and_answers_its_controls(browser, site, path, every_control_changes_the_picture):
+def test_every_page_demo_runs_and_answers_its_controls(browser, site, path,
+                                                       every_control_changes_the_picture):
     """Each demo that computes in the page (lib/widgets.py) comes alive from the book's own files, with
     no kernel, and each of its controls changes what it draws (the numerics: tests/test_widgets.py)."""
     if 'class="lib-widget"' not in (HTML / path).read_text():

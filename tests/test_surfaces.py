@@ -135,3 +135,44 @@ def test_plot_trajectories_draws_every_path():
     with pytest.raises(ValueError, match="extent"):
         plot_trajectories(q.loss, paths, ax=ax, extent=(0, 1))
     plt.close(fig)
+
+
+def test_tuned_momentum_needs_about_sqrt_kappa_steps_where_gradient_descent_needs_kappa():
+    from lib.surfaces import best_gd_lr, steps_to_reach, tuned_momentum
+
+    w0, gd, heavy = np.array([-2.5, 1.5]), [], []
+    kappas = [10, 100, 1000]
+    for k in kappas:
+        q = quadratic(k, angle=0.3)
+        gd.append(steps_to_reach("sgd", q, w0, 1e-6, 20_000, lr=best_gd_lr(1 / k, 1.0)))
+        lr, rho = tuned_momentum(1 / k, 1.0)
+        heavy.append(steps_to_reach("momentum", q, w0, 1e-6, 20_000, lr=lr, rho=rho))
+    assert 0.9 < np.polyfit(np.log(kappas), np.log(gd), 1)[0] < 1.1
+    assert 0.4 < np.polyfit(np.log(kappas), np.log(heavy), 1)[0] < 0.6
+    assert steps_to_reach("sgd", quadratic(1), w0, 1e-6, 10, lr=1.0) == 1  # kappa = 1: one step
+    assert steps_to_reach("sgd", quadratic(100), w0, 1e-6, 10, lr=0.01) == 11  # never: max_steps + 1
+
+
+def test_tuned_momentum_is_polyaks_and_critical_rho_damps_critically():
+    from lib.surfaces import critical_rho, tuned_momentum
+
+    lr, rho = tuned_momentum(0.01, 1.0)  # kappa = 100
+    assert np.isclose(lr, 4 / 1.1**2) and np.isclose(rho, (9 / 11) ** 2)
+    # the heavy ball's per-direction iteration has a double root exactly at the critical rho
+    for curvature in [0.01, 0.3]:
+        r = critical_rho(0.5, curvature)
+        assert np.isclose((1 + r - 0.5 * curvature) ** 2, 4 * r)
+    # Polyak's rho is the critical rho of both extreme directions
+    assert np.isclose(critical_rho(lr, 0.01), rho) and np.isclose(critical_rho(lr, 1.0), rho)
+
+
+@pytest.mark.parametrize("call, word", [
+    (lambda: __import__("lib.surfaces").surfaces.tuned_momentum(1.0, 0.5), "lambda_min"),
+    (lambda: __import__("lib.surfaces").surfaces.best_gd_lr(0.0, 1.0), "lambda_min"),
+    (lambda: __import__("lib.surfaces").surfaces.critical_rho(-1.0, 1.0), "lr"),
+    (lambda: __import__("lib.surfaces").surfaces.steps_to_reach("sgd", quadratic(2), np.ones(2), 2.0, 5,
+                                                                lr=0.1), "factor"),
+])
+def test_tuning_bad_input(call, word):
+    with pytest.raises(ValueError, match=word):
+        call()

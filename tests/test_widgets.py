@@ -67,8 +67,10 @@ def test_the_step_size_demo_computes_what_lib_computes(demo_page, every_control_
     for lr in (0.3, 1.6, 2.05):
         js = page.evaluate("async ([A, w0, lr]) => { const m = await import('./widgets/step_size.js');"
                            " const path = m.gradientDescentPath(A, w0, lr, 200);"
-                           " return [path, path.map(w => m.quadraticLoss(A, w))]; }", [bowl.A.tolist(), [-2.5, 1.5], lr])
-        path, losses = gradient_descent(lambda w: (bowl.loss(w), bowl.grad(w)), np.array([-2.5, 1.5]), lr, 200)
+                           " return [path, path.map(w => m.quadraticLoss(A, w))]; }",
+                           [bowl.A.tolist(), [-2.5, 1.5], lr])
+        path, losses = gradient_descent(lambda w: (bowl.loss(w), bowl.grad(w)), np.array([-2.5, 1.5]), lr,
+                                        200)
         assert np.allclose(js[0], path, rtol=1e-12, atol=1e-300), f"lr = {lr}: paths differ"
         assert np.allclose(js[1], losses, rtol=1e-12, atol=1e-300), f"lr = {lr}: losses differ"
     eigen = page.evaluate("async (A) => (await import('./widgets/step_size.js')).eigen2(A)", bowl.A.tolist())

@@ -66,18 +66,20 @@ export function ticks(lo, hi, count = 5) {
   return out;
 }
 
-// Axes of a figure: a frame, ticks with labels, and axis titles. x and y are scale()s.
-export function axes(fig, x, y, { xLabel = "", yLabel = "", xTicks, yTicks, format = (v) => `${v}` } = {}) {
+// Axes of a figure: a frame, ticks with labels, and axis titles. x and y are scale()s;
+// format writes a tick's label (xFormat, yFormat: for one axis only).
+export function axes(fig, x, y, { xLabel = "", yLabel = "", xTicks, yTicks, format = (v) => `${v}`,
+  xFormat = format, yFormat = format } = {}) {
   const g = svg("g", { class: "lib-widget-axes", "font-size": 12 }, fig.node);
   svg("rect", { x: fig.left, y: fig.top, width: fig.right - fig.left, height: fig.bottom - fig.top,
     fill: "none", stroke: "#444" }, g);
   for (const v of xTicks ?? ticks(...x.domain.slice().sort((a, b) => a - b))) {
     svg("path", { d: `M${x(v)},${fig.bottom}v4`, stroke: "#444" }, g);
-    svg("text", { x: x(v), y: fig.bottom + 15, "text-anchor": "middle" }, g).textContent = format(v);
+    svg("text", { x: x(v), y: fig.bottom + 15, "text-anchor": "middle" }, g).textContent = xFormat(v);
   }
   for (const v of yTicks ?? ticks(...y.domain.slice().sort((a, b) => a - b))) {
     svg("path", { d: `M${fig.left},${y(v)}h-4`, stroke: "#444" }, g);
-    svg("text", { x: fig.left - 6, y: y(v) + 4, "text-anchor": "end" }, g).textContent = format(v);
+    svg("text", { x: fig.left - 6, y: y(v) + 4, "text-anchor": "end" }, g).textContent = yFormat(v);
   }
   svg("text", { x: (fig.left + fig.right) / 2, y: fig.height - 4, "text-anchor": "middle", "font-size": 13 }, g)
     .textContent = xLabel;
@@ -155,6 +157,27 @@ export function checkbox(parent, model, name, { label }) {
   return box;
 }
 
+// A row of checkboxes bound to model state `name`, the list of the ticked options' values.
+export function checkboxes(parent, model, name, { label, options, colors = [] }) {
+  const group = html("fieldset", { class: "lib-widget-control lib-widget-choices" }, parent);
+  html("legend", {}, group, label);
+  const boxes = options.map((value, i) => {
+    const row = html("label", {}, group);
+    const box = html("input", { type: "checkbox", value }, row);
+    const text = html("span", {}, row, value);
+    if (colors[i]) text.style.borderBottom = `3px solid ${colors[i]}`;
+    box.addEventListener("change", () => {
+      model.set(name, options.filter((_, j) => boxes[j].checked));
+      model.save_changes();
+    });
+    return box;
+  });
+  const show = () => boxes.forEach((box, i) => { box.checked = model.get(name).includes(options[i]); });
+  model.on(`change:${name}`, show);
+  show();
+  return boxes;
+}
+
 export function button(parent, label, onClick) {
   const node = html("button", { type: "button", class: "lib-widget-button" }, parent, label);
   node.addEventListener("click", onClick);
@@ -188,6 +211,9 @@ export function draggable(node, fig, onMove, { label = "drag me", keyStep = 4, c
     const p = new DOMPoint(event.clientX, event.clientY).matrixTransform(fig.node.getScreenCTM().inverse());
     return [Math.min(Math.max(p.x, fig.left), fig.right), Math.min(Math.max(p.y, fig.top), fig.bottom)];
   };
+  // a finger on the handle drags it instead of scrolling the page (touch-action does not reach
+  // into an SVG drawing, so the touch itself is claimed)
+  node.addEventListener("touchstart", (event) => event.preventDefault(), { passive: false });
   node.addEventListener("pointerdown", (event) => {
     event.preventDefault();
     node.setPointerCapture(event.pointerId);
