@@ -6,7 +6,7 @@
 2. Load each script once: sphinx-thebe 0.3.1 registers its configuration script on every
    read phase, and a second copy makes the browser throw "THEBE_JS_URL has already been declared";
    jupyter-book repeats html_js_files, which would load the demos' module loader a second time
-   as a classic script.
+   as a classic script. Drop the widgets' saved state: it would repeat each demo's module.
 3. Copy the book's own `_static/` files on every build: Sphinx copies static files only when
    some page is out of date, so an edit to `_static/book.css` alone would never reach the HTML.
    The demos' ES modules and stylesheet, lib/js/, go beside them into `_static/widgets/`, where
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import mathjax
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 ES5 = Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
 NEEDED = ["tex-chtml.js", "input", "output/chtml", "ui", "a11y", "adaptors"]
 
@@ -63,8 +64,12 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     # entry with attributes says: a module script (type="module") must never load as a classic one
     typed = {script.filename for script in unique
              if getattr(script, "filename", None) and getattr(script, "attributes", {}).get("type")}
-    context["script_files"] = [script for script in unique if getattr(script, "filename", None) not in typed
-                               or getattr(script, "attributes", {}).get("type")]
+    unique = [script for script in unique if getattr(script, "filename", None) not in typed
+              or getattr(script, "attributes", {}).get("type")]
+    # the widgets' saved state repeats each demo's whole module; the static book runs its demos from
+    # their placeholders (lib/widgets.py) and loads no widget manager to read it
+    context["script_files"] = [script for script in unique
+                               if getattr(script, "attributes", {}).get("type") != WIDGET_STATE]
 
 
 def setup(app):

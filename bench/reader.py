@@ -3,8 +3,11 @@
 For every chapter: the code lines a reader sees without a click, the `glue(` calls among them,
 code blocks that scroll sideways on a phone, the figures that are sharp on a 2x screen (at least
 2 image pixels per CSS pixel on a laptop), the smallest figure text on a phone (CSS px), and the
-page's own bytes (its HTML and the images it references). The browser tests assert the same
-measures (tests/test_book.py); `python -m bench --parts reader` reports them.
+page's own bytes (its HTML, the images it references and the demo modules it loads), and how
+long each demo that computes in the page takes to redraw when a slider moves (median and worst,
+in ms: the module's computing and drawing plus the browser's style and layout; paint aside). The
+browser tests assert the same measures where they are stable (tests/test_book.py);
+`python -m bench --parts reader` reports them.
 
 The smallest text of a figure comes from the PNG itself: `lib.style` writes the size of its
 smallest text, in image pixels, into each figure's PNG (a tEXt chunk). A PNG without it (made
@@ -56,11 +59,14 @@ def smallest_text_px(png_path):
 
 
 def page_bytes(path):
-    """The page's own weight: its HTML and the images it references (the shared theme aside)."""
+    """The page's own weight: its HTML, the images it references and its demos' modules (with the
+    ui.js they share), the shared theme aside."""
     text = path.read_text(errors="replace")
     refs = set(re.findall(r'(?:src|href)="(\.\./_images/[^"#?]+)"', text))
-    return path.stat().st_size + sum((path.parent / r).resolve().stat().st_size for r in refs
-                                     if (path.parent / r).resolve().exists())
+    files = [(path.parent / r).resolve() for r in refs]
+    modules = set(re.findall(r'class="lib-widget" data-module="(\w+)"', text))
+    files += [HTML / "_static" / "widgets" / f"{m}.js" for m in modules | ({"ui"} if modules else set())]
+    return path.stat().st_size + sum(f.stat().st_size for f in files if f.exists())
 
 
 def figures(page, html_path):
@@ -73,6 +79,36 @@ def figures(page, html_path):
     return rows
 
 
+# Move each visible slider of each live demo through 21 positions; the time of each redraw in ms.
+REDRAW_JS = """async () => {
+  const times = [];
+  for (const el of document.querySelectorAll('.lib-widget[data-live]')) {
+    for (const input of el.querySelectorAll('input[type=range]')) {
+      if (!input.offsetParent) continue;
+      const start = input.value, lo = +input.min, hi = +input.max;
+      for (let i = 0; i <= 20; i++) {
+        input.value = lo + ((hi - lo) * i) / 20;
+        const t = performance.now();
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        void el.offsetHeight;  // style and layout of what was drawn
+        times.push(performance.now() - t);
+        await new Promise(requestAnimationFrame);
+      }
+      input.value = start;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+  }
+  return times;
+}"""
+
+
+def redraw_times(page):
+    """Redraw times (ms) of the page's demos, once they are live."""
+    page.wait_for_function("[...document.querySelectorAll('.lib-widget')].every(el => el.dataset.live)",
+                           timeout=10_000)
+    return page.evaluate(REDRAW_JS)
+
+
 def measure_chapter(browser, site, path):
     """One chapter page at a laptop's and a phone's size: the measures of the module docstring."""
     html_path = HTML / path
@@ -83,6 +119,10 @@ def measure_chapter(browser, site, path):
     shown = figures(laptop, html_path)
     result.update(code_lines=code["lines"], glue_calls=code["glue"], figures=len(shown),
                   sharp=sum(f["natural"] >= 2 * f["shown"] - 1 for f in shown))
+    times = sorted(redraw_times(laptop))
+    result["demos"] = laptop.locator(".lib-widget").count()
+    result["redraw_ms_median"] = times[len(times) // 2] if times else None
+    result["redraw_ms_worst"] = times[-1] if times else None
     laptop.close()
     phone = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
     tab = phone.new_page()
@@ -123,13 +163,16 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 def markdown(rows):
     lines = ["| chapter | code lines shown | glue( shown | code blocks sideways (phone) | sharp figures "
-             "| smallest figure text, phone (CSS px) | figures under 9 px | page bytes |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| smallest figure text, phone (CSS px) | figures under 9 px | page bytes "
+             "| demos | redraw ms, median / worst |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for r in rows:
         text = "-" if r["smallest_text_phone_px"] is None else f"{r['smallest_text_phone_px']:.1f}"
         lines.append(f"| {Path(r['page']).stem} | {r['code_lines']} | {r['glue_calls']} | "
                      f"{r['code_sideways_phone']} | {r['sharp']} of {r['figures']} | {text} | "
-                     f"{r['figures_below_9px']} | {r['bytes']:,} |")
+                     f"{r['figures_below_9px']} | {r['bytes']:,} | {r['demos']} | "
+                     + ("-" if r["redraw_ms_median"] is None
+                        else f"{r['redraw_ms_median']:.1f} / {r['redraw_ms_worst']:.1f}") + " |")
     return "\n".join(lines)
 
 

@@ -24,7 +24,7 @@ CSS_PX_PER_INCH = 100  # the size a figure is shown at, where the column is wide
 MAX_WIDTH = 5.4  # inches: 10-point text at 9 CSS px on a 390 px phone
 SMALL = 10  # points: the smallest text a figure may carry
 TEXT_KEY = "lib:smallest-text-px"
-PALETTE_ABOVE = 150_000  # bytes: a larger PNG (photographs, filled contours) keeps 256 colours
+PALETTE_ABOVE = 40_000  # bytes: a larger PNG keeps 256 colours (a page loads at most 1 MB of its own)
 
 RC = {
     "figure.figsize": (MAX_WIDTH, 3.4),

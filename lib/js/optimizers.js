@@ -128,6 +128,7 @@ function render({ model, el }) {
   }
   curves[1].title.textContent = "error: shallow (solid), steep (dashed) axis";
   const axesOf = (curve, steps) => {
+    if (curve.x?.domain[1] === steps) return; // redrawn only when the number of steps changes
     curve.x = scale([0, steps], [curve.fig.left, curve.fig.right]);
     curve.frame.replaceChildren();
     curve.frame.appendChild(axes(curve.fig, curve.x, curve.y, { xLabel: "step", yLabel: curve.yLabel, yTicks: logTicks, yFormat: exp }));
