@@ -1,4 +1,6 @@
-"""Run one notebook in a fresh kernel; print its wall time and the kernel's peak memory as JSON.
+"""Run one notebook in a fresh kernel; print as JSON its wall time, the kernel's peak memory, the
+slowest demo cell's time (a cell that builds a PageDemo) and the notebook's size after the run
+(what Run All and a save leave on disk, with the widgets' state that nbclient stores).
 
     python -m bench.notebook chapters/02_knn.ipynb
 
@@ -16,6 +18,18 @@ import nbformat
 from nbclient import NotebookClient
 
 
+def cell_seconds(cell):
+    """A cell's run time from nbclient's timing metadata."""
+    from datetime import datetime
+
+    timing = cell.get("metadata", {}).get("execution", {})
+    start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+    if not (start and end):
+        return None
+    parse = lambda t: datetime.fromisoformat(t.replace("Z", "+00:00"))  # noqa: E731
+    return (parse(end) - parse(start)).total_seconds()
+
+
 def main(path):
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
@@ -25,7 +39,11 @@ def main(path):
     client.execute()
     seconds = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # kilobytes on Linux
-    print(json.dumps({"notebook": path.name, "seconds": seconds, "peak_mb": peak_kb / 1024}))
+    demo_cells = [cell_seconds(c) for c in nb.cells if c.cell_type == "code" and "PageDemo(" in c.source]
+    demo_cells = [s for s in demo_cells if s is not None]
+    print(json.dumps({"notebook": path.name, "seconds": seconds, "peak_mb": peak_kb / 1024,
+                      "demo_cell_s": max(demo_cells) if demo_cells else None,
+                      "ipynb_bytes": len(nbformat.writes(nb).encode())}))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """A chapter as a reader meets it in JupyterLab (with jupyterlab-myst), driven in headless chromium.
 
 A copy of a chapter is opened in a real JupyterLab, run with Run > Run All Cells, and checked:
-no cell fails, the exercise solutions stay folded until clicked, the ipywidgets demo redraws
-when a slider moves (and the slider is wide enough to drag), and a number computed in code
-shows up in the prose through MyST's ``{eval}`` role.
+no cell fails, the exercise solutions stay folded until clicked, the demo (an anywidget here)
+redraws when a slider moves (and the slider is large enough to drag), and a number computed in
+code shows up in the prose through MyST's ``{eval}`` role. A second test runs one demo alone
+and reads back in Python what the reader set in the page.
 
 The server is private to the test: loopback only, a random token, its own config, data,
 runtime and settings folders, no news, update checks or extension-manager look-ups, and the
@@ -215,28 +216,28 @@ def check_solutions_folded(page, nb):
     assert body.inner_text().strip(), "the first solution is empty once opened"
 
 
-def check_demo_responds(page, slider_label):
-    """The ipywidgets demo: its slider is wide enough to drag, and moving it redraws the figure."""
-    slider = page.locator(".jp-OutputArea-output .widget-hslider").filter(has_text=slider_label)
-    slider.first.wait_for(state="visible", timeout=30_000)
-    assert slider.count() == 1, f"{slider.count()} sliders labelled {slider_label!r}"
-    demo = page.locator(".jp-OutputArea-output .widget-vbox").filter(
-        has=page.locator(".widget-hslider", has_text=slider_label))
-    track = slider.locator(".slider-container").bounding_box()
-    assert track and track["width"] >= 150, f"the slider is squashed to {track and track['width']:.0f} px"
-    image = demo.locator("img").first
-    image.wait_for(state="visible", timeout=30_000)
-    before = image.get_attribute("src")
-    readout = slider.locator(".widget-readout").inner_text()
-    handle = slider.locator(".noUi-handle")
-    handle.focus()
-    page.keyboard.press("ArrowRight")
-    if slider.locator(".widget-readout").inner_text() == readout:  # at the right end already
+# What a demo shows now: its figures and the sentence that says it (as tests/conftest.py's picture())
+PICTURE_JS = """el => [...el.querySelectorAll('svg, canvas')]
+  .map(n => n.tagName === 'CANVAS' ? n.toDataURL() : n.outerHTML).join('')
+  + el.querySelector('[aria-live]').textContent"""
+
+
+def check_demo_responds(page):
+    """The first demo that computes in the page (lib.widgets.PageDemo, an anywidget here): it
+    renders, its slider is wide and tall enough for a thumb, and moving it redraws the picture."""
+    demo = page.locator(".jp-OutputArea-output .lib-widget").first
+    demo.wait_for(state="visible", timeout=30_000)
+    slider = demo.locator("input[type=range]").first
+    box = slider.bounding_box()
+    assert box and box["width"] >= 150 and box["height"] >= 44, f"the slider is squashed: {box}"
+    before = demo.evaluate(PICTURE_JS)
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    if demo.evaluate(PICTURE_JS) == before:  # at the right end already
         page.keyboard.press("Home")
-    page.wait_for_function(
-        "([root, before]) => { const img = root.querySelector('img'); "
-        "return img && img.complete && img.getAttribute('src') !== before; }",
-        arg=[demo.element_handle(), before], timeout=30_000, polling=200)
+    assert demo.evaluate(PICTURE_JS) != before, "moving the slider left the picture as it was"
+    return slider
 
 
 def check_eval_renders(page, nb, expected):
@@ -276,11 +277,43 @@ def test_chapter_runs_in_jupyterlab(lab, page, tmp_path):
         assert state["kernel"] == "idle" and state["pending"] == 0, f"the run did not finish: {state}"
         ran = time.monotonic()
         check_solutions_folded(page, nb)
-        check_demo_responds(page, "rotate its weight vector")
+        check_demo_responds(page)
         print(f"\n{CHAPTER.name}: opened and ran in {ran - started:.0f} s, "
               f"checked in {time.monotonic() - ran:.0f} s")
         # the cat's score in the lecture's example, -96.8 (asserted in the chapter), shown with .2f
         check_eval_renders(page, nb, r"[-\u2212]96\.80\b")
+    except Exception:
+        shot = tmp_path / "jupyterlab.png"
+        page.screenshot(path=shot)
+        print(f"\nscreenshot: {shot}\nserver log: {log_path}")
+        raise
+
+
+def test_a_demo_syncs_what_the_reader_sets_back_to_python(lab, page, tmp_path):
+    """lib.widgets.PageDemo in JupyterLab: the module renders as an anywidget, and the value the
+    reader's slider sets is the demo's trait in the kernel."""
+    base, token, log_path = lab
+    cells = ["from lib.widgets import PageDemo\n"
+             "demo = PageDemo('step_size', A=[[1.0, 0.0], [0.0, 0.2]], w0=[-2.5, 1.5],\n"
+             "                extent=[-3, 3, -2, 2], lr=1.0, lr_max=2.2, steps=10, steps_max=30)\n"
+             "demo",
+             "print(f'lr = {demo.lr:.2f}')"]
+    nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {},
+                     "outputs": [], "source": src} for i, src in enumerate(cells)],
+          "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+          "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "demo.ipynb").write_text(json.dumps(nb))
+    try:
+        state = run_all(page, base, token, "demo.ipynb")
+        assert not state["errors"], f"cells fail in JupyterLab: {state['errors']}"
+        slider = check_demo_responds(page)
+        shown = float(slider.input_value())
+        assert shown != 1.0
+        page.locator(".jp-CodeCell").nth(1).click()
+        page.keyboard.press("Shift+Enter")
+        printed = page.locator(".jp-CodeCell").nth(1).locator(".jp-OutputArea-output")
+        printed.wait_for(state="visible", timeout=30_000)
+        assert printed.inner_text().strip() == f"lr = {shown:.2f}"
     except Exception:
         shot = tmp_path / "jupyterlab.png"
         page.screenshot(path=shot)
