@@ -57,14 +57,14 @@ function render({ model, el }) {
   // the gradient noise against B: measured points (B < N) and the law through the first
   const fig = figure(figures, { width: 300, height: 240, margin: [24, 10, 36, 50] });
   const measured = sizes.map((B, k) => [B, noise[k]]).filter(([B]) => B < N);
-  const sx = scale([1, measured[measured.length - 1][0]], [fig.left, fig.right], { log: true });
+  const sx = scale([0.7, 1.6 * measured[measured.length - 1][0]], [fig.left, fig.right], { log: true });
   const sy = scale([0.1 * Math.min(...measured.map(([, v]) => v)), 2 * noise[0]], [fig.bottom, fig.top],
     { log: true });
   axes(fig, sx, sy, { xLabel: "batch size B", yLabel: "|g_B − g| / |g|", xTicks: [1, 10, 100],
     yTicks: [0.1, 1, 10].filter((v) => v >= sy.domain[0] && v <= sy.domain[1]), format: fmt });
   const noiseTitle = svg("text", { x: fig.width / 2, y: 16, "text-anchor": "middle", "font-size": 13 }, fig.node);
   const inside = plotArea(fig), Bs = [];
-  for (let B = 1; B <= sx.domain[1]; B *= 1.1) Bs.push(B);
+  for (let B = 1; B <= measured[measured.length - 1][0]; B *= 1.1) Bs.push(B);
   svg("polyline", { points: points(Bs.map((B) => [B, noise[0] * gradientNoiseTheory(B, N)]), sx, sy),
     fill: "none", stroke: PALETTE[8], "stroke-dasharray": "5 4" }, inside);
   svg("polyline", { points: points(measured, sx, sy), fill: "none", stroke: PALETTE[0] }, inside);

@@ -118,7 +118,7 @@ function render({ model, el }) {
   const base = baseWeights(sizes, model.get("seed"));
   const { controls, figures, said } = layout(el, "gradient-flow");
   select(controls, model, "activation", { label: "activation", options: NAMES });
-  slider(controls, model, "scale", { label: "initial weight scale s", min: 0.25, max: 4, log: true,
+  slider(controls, model, "scale", { label: "weight scale s", min: 0.25, max: 4, log: true,
     format: (v) => v.toFixed(2) });
 
   const [lo, hi] = model.get("ylim");
