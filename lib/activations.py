@@ -175,10 +175,11 @@ def _check_model_data(model, X):
 
     if not isinstance(model, torch.nn.Sequential):
         raise TypeError(f"model must be a torch.nn.Sequential, got {type(model).__name__}")
-    X = torch.as_tensor(np.asarray(X), dtype=torch.float32)
+    weight = next(model.parameters())  # X takes the model's dtype: float32, or float64 after .double()
+    X = torch.as_tensor(np.asarray(X), dtype=weight.dtype)
     if X.ndim != 2:
         raise ValueError(f"X must be (N, D), got shape {tuple(X.shape)}")
-    return X.to(next(model.parameters()).device)
+    return X.to(weight.device)
 
 
 def layer_gradient_norms(model, X, y):

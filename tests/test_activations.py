@@ -134,6 +134,20 @@ def test_layer_gradient_norms_match_autograd_and_leave_no_grad():
     assert norms[0] < 0.1 * norms[-1]  # sigmoid: the gradient shrinks towards the input
 
 
+def test_layer_gradient_norms_follow_the_models_precision():
+    """A net made float64 (net.double()) gets its X in float64: norms to float64 precision."""
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 5)), rng.integers(0, 3, size=40)
+    net = make_deep_net("tanh", 3, 16, 5, 3).double()
+    norms = layer_gradient_norms(net, X, y)
+    loss = torch.nn.functional.cross_entropy(net(torch.tensor(X)), torch.tensor(y))
+    grads = torch.autograd.grad(loss, [m.weight for m in net if isinstance(m, torch.nn.Linear)])
+    assert np.allclose(norms, [float(g.norm()) for g in grads], rtol=1e-13)
+    single = layer_gradient_norms(net.float(), X, y)  # float32, as make_deep_net builds it
+    assert not np.allclose(norms, single, rtol=1e-12) and np.allclose(norms, single, rtol=1e-4)
+    assert dead_relu_fraction(make_deep_net("relu", 3, 8, 5, 2).double(), X).shape == (2,)
+
+
 def test_dead_relu_fraction():
     X = np.random.default_rng(0).normal(size=(100, 5))
     assert np.all(dead_relu_fraction(make_deep_net("relu", 3, 30, 5, 2, bias_init=-100.0), X) == 1)
