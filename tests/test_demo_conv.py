@@ -13,8 +13,8 @@ from lib.images import shrink, to_base64, to_gray
 from lib.widgets import PageDemo
 
 RANGES = {"size": [1, 32], "kernel": [1, 11], "padding": [0, 5], "stride": [1, 6], "filters": [1, 16]}
-ARITHMETIC = "async (args) => { const m = await import('./widgets/conv_arithmetic.js'); return (%s)(m, args); }"
-FILTERS = "async (args) => { const m = await import('./widgets/filters.js'); return (%s)(m, args); }"
+CALL = "async (args) => { const m = await import('./widgets/%s.js'); return (%%s)(m, args); }"
+ARITHMETIC, FILTERS = CALL % "conv_arithmetic", CALL % "filters"
 
 
 def arithmetic_demo(**settings):
@@ -63,7 +63,8 @@ def test_conv_arithmetic_is_lib_conv_for_every_setting(demo_page):
             for (const F of r.filters) {
               try {
                 const s = m.convLayerStats([3, W, W + 1], F, K, P, S);
-                rows.push([...s.outShape, ...s.weightShape, s.params, s.macs, +s.fits, m.convOutputSize(W, K, P, S)]);
+                const size = m.convOutputSize(W, K, P, S);
+                rows.push([...s.outShape, ...s.weightShape, s.params, s.macs, +s.fits, size]);
               } catch (e) { rows.push(e instanceof RangeError ? null : String(e)); }
             }
         return rows; }""", r)
@@ -75,8 +76,8 @@ def test_conv_arithmetic_is_lib_conv_for_every_setting(demo_page):
         except ValueError:
             assert row is None, f"W={W} K={K} P={P} S={S}: lib raises, the page gives {row}"
             continue
-        expected = [*stats["out_shape"], *stats["weight_shape"], stats["params"], stats["macs"], int(stats["fits"]),
-                    stats["out_shape"][1]]
+        expected = [*stats["out_shape"], *stats["weight_shape"], stats["params"], stats["macs"],
+                    int(stats["fits"]), stats["out_shape"][1]]
         assert row == expected, f"W={W} K={K} P={P} S={S} F={F}"
         checked += 1
     assert checked > 30_000  # most settings have an output; those that do not are checked above
@@ -88,7 +89,7 @@ def test_conv_arithmetic_page(demo_page, every_control_changes_the_picture, bund
     page, errors = demo_page(arithmetic_demo(stride=3), bundled=bundled)
     said = page.locator("[aria-live]").inner_text()
     assert "output 1 x 2 x 2, 28 parameters, 108 multiply-adds" in said and "does not fit" in said
-    assert page.locator("rect[fill='#f4b6a0']").count() == 13  # the last row and column of 7 are never covered
+    assert page.locator("rect[fill='#f4b6a0']").count() == 13  # the last row and column: never covered
     every_control_changes_the_picture(page)
     page.locator("input[aria-label='padding P']").evaluate(
         "el => { el.value = 0; el.dispatchEvent(new Event('input')); }")
@@ -126,28 +127,34 @@ def test_filters_conv2d_is_lib_conv(demo_page, greys):
                     }
                     return [btoa(text), r.shape]; }""",
                                     [to_base64(255 * grey), list(grey.shape), kernel.tolist(), padding])
-                expected = conv_forward_im2col(grey[None, None], kernel[None, None], np.zeros(1), padding=padding)[0]
+                expected = conv_forward_im2col(grey[None, None], kernel[None, None], np.zeros(1),
+                                               padding=padding)[0]
                 assert out[1] == list(expected.shape[2:])
                 js = np.frombuffer(base64.b64decode(out[0]), dtype="<f8").reshape(expected.shape[2:])
-                np.testing.assert_allclose(js, expected[0, 0], rtol=0, atol=1e-9, err_msg=f"{name}, pad {padding}")
+                np.testing.assert_allclose(js, expected[0, 0], rtol=0, atol=1e-9,
+                                           err_msg=f"{name}, pad {padding}")
     # the gradient magnitude, and the display ranges the chapter used (numpy's percentiles)
     grey, filters = greys["flower"], hand_filters()
     same = lambda k: conv_forward_im2col(grey[None, None], k[None, None], np.zeros(1), padding=1)[0][0, 0]  # noqa: E731
     gx, gy = same(filters["Sobel x (vertical edges)"]), same(filters["Sobel y (horizontal edges)"])
     state = filters_demo(greys).filters
+    laplace_kernel = np.array([[0.0, 1, 0], [1, -4, 1], [0, 1, 0]])  # sums to 0: shown signed
     magnitude, ranges = page.evaluate(FILTERS % """(m, [p, shape, filters, own]) => {
         const image = m.decodeImage(p), mag = m.applyFilter("gradient magnitude", image, shape, filters, own);
         const sobel = m.applyFilter("Sobel x (vertical edges)", image, shape, filters, own);
         const mine = m.applyFilter("your own 3x3 kernel", image, shape, filters, own);
-        return [[...mag], [m.displayRange("gradient magnitude", mag, own), m.displayRange("Sobel x (vertical edges)",
-          sobel, own), m.displayRange("sharpen", mag, own), m.displayRange("your own 3x3 kernel", mine, own)]]; }""",
-                                      [to_base64(255 * grey), list(grey.shape), state, [[0, 1, 0], [1, -4, 1], [0, 1, 0]]])
+        return [[...mag], [m.displayRange("gradient magnitude", mag, own),
+          m.displayRange("Sobel x (vertical edges)", sobel, own), m.displayRange("sharpen", mag, own),
+          m.displayRange("your own 3x3 kernel", mine, own)]]; }""",
+                                      [to_base64(255 * grey), list(grey.shape), state,
+                                       laplace_kernel.tolist()])
     np.testing.assert_allclose(np.reshape(magnitude, grey.shape), np.hypot(gx, gy), rtol=0, atol=1e-9)
-    laplace = same(np.array([[0.0, 1, 0], [1, -4, 1], [0, 1, 0]]))
-    assert ranges[0] == {"signed": False, "lo": 0, "hi": pytest.approx(np.percentile(np.hypot(gx, gy), 99.5), rel=1e-9)}
-    assert ranges[1] == {"signed": True, "lo": 0, "hi": pytest.approx(np.percentile(np.abs(gx), 99), rel=1e-9)}
+    laplace = same(laplace_kernel)
+    near = lambda values, q: pytest.approx(np.percentile(values, q), rel=1e-9)  # noqa: E731
+    assert ranges[0] == {"signed": False, "lo": 0, "hi": near(np.hypot(gx, gy), 99.5)}
+    assert ranges[1] == {"signed": True, "lo": 0, "hi": near(np.abs(gx), 99)}
     assert ranges[2] == {"signed": False, "lo": 0, "hi": 1}
-    assert ranges[3] == {"signed": True, "lo": 0, "hi": pytest.approx(np.percentile(np.abs(laplace), 99), rel=1e-9)}
+    assert ranges[3] == {"signed": True, "lo": 0, "hi": near(np.abs(laplace), 99)}
     values = rng.normal(size=101).tolist()
     for q in (0, 37.5, 99, 99.5, 100):
         js = page.evaluate(FILTERS % "(m, [v, q]) => m.percentile(v, q)", [values, q])
