@@ -76,6 +76,34 @@ def tint_to_distance(image, target_distance, color=(1.0, 0.5, 0.0)):
     return image + t * full
 
 
+def shrink(image, factor):
+    """A smaller image (H, W) or (H, W, 3): the mean of every factor x factor block, rounded to the
+    256 levels of a byte, as the photographs were stored. The last H % factor rows and W % factor
+    columns are dropped. Small enough to hand to a page demo (see to_base64).
+    """
+    image = _check_image(image)
+    if isinstance(factor, bool) or not isinstance(factor, int | np.integer) or factor < 1:
+        raise ValueError(f"factor must be an integer >= 1, got {factor!r}")
+    H, W = image.shape[0] // factor, image.shape[1] // factor
+    if H == 0 or W == 0:
+        raise ValueError(f"factor {factor} is larger than the image {image.shape[:2]}")
+    blocks = image[:H * factor, :W * factor].reshape(H, factor, W, factor, *image.shape[2:])
+    return np.round(blocks.mean(axis=(1, 3)) * 255) / 255
+
+
+def to_base64(values):
+    """Whole numbers in 0..255 (any shape, e.g. 255 * shrink(...)) as the base64 text of their
+    bytes in row-major order: how a page demo receives an image, in a third of the room JSON
+    numbers take. The page decodes it with atob()."""
+    import base64
+
+    values = np.asarray(values, dtype=np.float64)
+    rounded = np.round(values)
+    if values.size == 0 or rounded.min() < 0 or rounded.max() > 255 or np.abs(values - rounded).max() > 1e-6:
+        raise ValueError("values must be whole numbers in 0..255")
+    return base64.b64encode(rounded.astype(np.uint8).tobytes()).decode("ascii")
+
+
 def edge_magnitude(image, sigma=1.0):
     """Gradient magnitude of a Gaussian-smoothed grey image, the first step of Canny's detector.
 
@@ -129,12 +157,35 @@ def ink_features(images):
     }
 
 
-def _viewpoint(image, s, rng):
+def challenge_draws(challenge, shape, seed=0):
+    """The random choices apply_challenge makes for challenge on an image of shape (H, W[, 3]).
+
+    A dict of plain numbers (JSON): "sign" (viewpoint: which way it turns, -1 or 1), "spot"
+    (illumination: the light's centre as fractions [row, column] of the size), "phase"
+    (deformation: two phases in radians), "side" (occlusion: 0 = from the left, 1 = the right),
+    "perm" (background clutter: which tile goes where). The same seed gives the same draws; a
+    page that is given them computes the very pictures apply_challenge computes.
+    """
+    if challenge not in CHALLENGES:
+        raise ValueError(f"challenge must be one of {CHALLENGES}, got {challenge!r}")
+    rng = np.random.default_rng(seed)
+    if challenge == "viewpoint":
+        return {"sign": int(rng.choice([-1, 1]))}
+    if challenge == "illumination":
+        return {"spot": [float(rng.uniform(0.2, 0.8)), float(rng.uniform(0.2, 0.8))]}
+    if challenge == "deformation":
+        return {"phase": rng.uniform(0, 2 * np.pi, size=2).tolist()}
+    if challenge == "occlusion":
+        return {"side": int(rng.integers(2))}
+    return {"perm": rng.permutation(len(_tiles(shape)[1])).tolist()}
+
+
+def _viewpoint(image, s, draws):
     """A projective warp: rotation, and one side pushed away from the camera."""
     from scipy import ndimage
 
     H, W = image.shape[:2]
-    angle = np.deg2rad(25 * s) * rng.choice([-1, 1])
+    angle = np.deg2rad(25 * s) * draws["sign"]
     c, si = np.cos(angle), np.sin(angle)
     r, col = np.mgrid[0:H, 0:W].astype(np.float64)
     u, v = (col - W / 2) / W, (r - H / 2) / W  # centred, in image widths
@@ -145,23 +196,23 @@ def _viewpoint(image, s, rng):
                                                                    mode="nearest"))
 
 
-def _illumination(image, s, rng):
+def _illumination(image, s, draws):
     """Darker overall, with a bright spot of light at a random place: uneven lighting."""
     H, W = image.shape[:2]
-    cy, cx = rng.uniform(0.2, 0.8) * H, rng.uniform(0.2, 0.8) * W
+    cy, cx = draws["spot"][0] * H, draws["spot"][1] * W
     r, c = np.mgrid[0:H, 0:W]
     spot = np.exp(-((r - cy) ** 2 + (c - cx) ** 2) / (2 * (0.2 * max(H, W)) ** 2))
     gain = (1 - 0.85 * s) + 1.6 * s * spot
     return image * (gain[..., None] if image.ndim == 3 else gain)
 
 
-def _deformation(image, s, rng):
+def _deformation(image, s, draws):
     """A smooth sinusoidal warp, as if the object bent: each pixel moves by up to 5% of the size."""
     from scipy import ndimage
 
     H, W = image.shape[:2]
     r, c = np.mgrid[0:H, 0:W].astype(np.float64)
-    amp, phase = 0.05 * s * min(H, W), rng.uniform(0, 2 * np.pi, size=2)
+    amp, phase = 0.05 * s * min(H, W), draws["phase"]
     dr = amp * np.sin(2 * np.pi * c / (0.6 * W) + phase[0])
     dc = amp * np.sin(2 * np.pi * r / (0.5 * H) + phase[1])
     coords = [r + dr, c + dc]
@@ -169,26 +220,31 @@ def _deformation(image, s, rng):
                                                                    mode="nearest"))
 
 
-def _occlusion(image, s, rng):
+def _occlusion(image, s, draws):
     """A dark board sliding in from the left or right, reaching past the centre as s grows."""
     W = image.shape[1]
     width = int(round((0.3 + 0.35 * s) * W))
     out = image.copy()
-    if rng.integers(2) == 0:
+    if draws["side"] == 0:
         out[:, :width] = 0.15
     else:
         out[:, W - width:] = 0.15
     return out
 
 
-def _clutter(image, s, rng, background):
-    """The image blended with a busy texture: background (or the image) cut in tiles and shuffled."""
-    H, W = image.shape[:2]
+def _tiles(shape):
+    """The top-left corners of the square tiles that background clutter shuffles, row by row."""
+    H, W = shape[:2]
     tile = max(1, min(H, W) // 16)
+    return tile, [(i, j) for i in range(0, H - tile + 1, tile) for j in range(0, W - tile + 1, tile)]
+
+
+def _clutter(image, s, draws, background):
+    """The image blended with a busy texture: background (or the image) cut in tiles and shuffled."""
+    tile, blocks = _tiles(image.shape)
     source = image if background is None else background
     texture = source.copy()
-    blocks = [(i, j) for i in range(0, H - tile + 1, tile) for j in range(0, W - tile + 1, tile)]
-    for (i, j), k in zip(blocks, rng.permutation(len(blocks)), strict=True):
+    for (i, j), k in zip(blocks, draws["perm"], strict=True):
         a, b = blocks[k]
         texture[i:i + tile, j:j + tile] = source[a:a + tile, b:b + tile]
     alpha = 0.6 * s
@@ -220,10 +276,10 @@ def apply_challenge(image, challenge, strength, seed=0, *, background=None):
                              f"got {background.shape}")
     if strength == 0:
         return image.copy()
-    rng = np.random.default_rng(seed)
+    draws = challenge_draws(challenge, image.shape, seed)
     if challenge == "background clutter":
-        out = _clutter(image, strength, rng, background)
+        out = _clutter(image, strength, draws, background)
     else:
         out = {"viewpoint": _viewpoint, "illumination": _illumination,
-               "deformation": _deformation, "occlusion": _occlusion}[challenge](image, strength, rng)
+               "deformation": _deformation, "occlusion": _occlusion}[challenge](image, strength, draws)
     return np.clip(out, 0.0, 1.0)

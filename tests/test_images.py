@@ -8,11 +8,14 @@ from lib.data import load_photo
 from lib.images import (
     CHALLENGES,
     apply_challenge,
+    challenge_draws,
     edge_magnitude,
     ink_features,
     l2_distance,
     shift_image,
+    shrink,
     tint_to_distance,
+    to_base64,
     to_gray,
 )
 
@@ -205,3 +208,46 @@ def test_show_pixel_values_writes_every_number():
     plt.close(ax.figure)
     with pytest.raises(ValueError, match="image"):
         show_pixel_values(np.zeros((2, 2, 3)))
+
+
+def test_challenge_draws_are_the_random_choices_of_apply_challenge(photo):
+    draws = {ch: challenge_draws(ch, photo.shape, seed=4) for ch in CHALLENGES}
+    assert draws["viewpoint"]["sign"] in (-1, 1) and draws["occlusion"]["side"] in (0, 1)
+    assert all(0.2 <= f <= 0.8 for f in draws["illumination"]["spot"])
+    assert all(0 <= p < 2 * np.pi for p in draws["deformation"]["phase"])
+    tiles = (54 // 16) * (80 // 16) * (54 // 3 == 18)  # 3x3 tiles: 18 rows of 26 whole tiles
+    assert sorted(draws["background clutter"]["perm"]) == list(range(18 * 26)) and tiles
+    assert draws == {ch: challenge_draws(ch, photo.shape, seed=4) for ch in CHALLENGES}
+    # the occlusion board comes from the side the draw names
+    side = draws["occlusion"]["side"]
+    out = apply_challenge(photo, "occlusion", 0.2, seed=4)
+    assert np.all(out[:, -1 if side else 0] == 0.15) and not np.all(out[:, 0 if side else -1] == 0.15)
+    with pytest.raises(ValueError, match="challenge"):
+        challenge_draws("rain", photo.shape)
+
+
+def test_shrink_takes_block_means_on_byte_levels():
+    image = np.zeros((5, 7))
+    image[:2, :2] = [[0, 1], [1, 1]]
+    out = shrink(image, 2)
+    assert out.shape == (2, 3) and out[0, 0] == np.round(0.75 * 255) / 255 and out[1:].max() == 0
+    rgb = shrink(load_photo("flower"), 5)
+    assert rgb.shape == (85, 128, 3) and np.allclose(rgb * 255, np.round(rgb * 255))
+    means = load_photo("flower")[:425].reshape(85, 5, 128, 5, 3).mean(axis=(1, 3))
+    assert np.abs(rgb - means).max() <= 0.5 / 255
+    for bad in (0, 2.5, True):
+        with pytest.raises(ValueError, match="factor"):
+            shrink(image, bad)
+    with pytest.raises(ValueError, match="larger"):
+        shrink(image, 6)
+
+
+def test_to_base64_is_the_bytes_row_by_row():
+    import base64
+
+    values = np.array([[0, 1, 2], [253, 254, 255]])
+    assert base64.b64decode(to_base64(values)) == bytes([0, 1, 2, 253, 254, 255])
+    assert to_base64(255 * shrink(np.full((2, 2), 0.5), 1)) == base64.b64encode(bytes([128] * 4)).decode()
+    for bad in ([256], [-1], [0.5], []):
+        with pytest.raises(ValueError, match="0..255"):
+            to_base64(bad)
