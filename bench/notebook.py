@@ -1,6 +1,6 @@
 """Run one notebook in a fresh kernel; print as JSON its wall time, the kernel's peak memory, the
 slowest demo cell's time (a cell that builds a PageDemo) and the notebook's size after the run
-(what Run All and a save leave on disk, with the widgets' state that nbclient stores).
+(what Run All and a save in JupyterLab leave on disk: JupyterLab saves no widget state unless asked).
 
     python -m bench.notebook chapters/02_knn.ipynb
 
@@ -33,7 +33,7 @@ def cell_seconds(cell):
 def main(path):
     path = Path(path).resolve()
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+    client = NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     client.execute()

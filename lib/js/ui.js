@@ -40,7 +40,9 @@ export function layout(el, name) {
 // inside the margins: { node, left, right, top, bottom }.
 export function figure(parent, { width = 300, height = 240, margin = [10, 10, 34, 44], label = "" } = {}) {
   const [top, right, bottom, left] = margin;
-  const node = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": label }, parent);
+  // at most 1.15 CSS px per unit: figures of one demo keep their relative sizes, two share a row
+  const node = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": label,
+    style: `max-width: min(100%, ${Math.round(width * 1.15)}px)` }, parent);
   return { node, width, height, left, right: width - right, top, bottom: height - bottom };
 }
 
