@@ -182,9 +182,10 @@ function render({ model, el }) {
   const { controls, figures, said } = layout(el, "knn");
   slider(controls, model, "k", { label: "k (neighbours who vote)", min: 1, max: model.get("k_max"), step: 1,
     format: (v) => `${v}` });
-  select(controls, model, "metric", { label: "distance", options: [["L2", "L2 (Euclidean)"], ["L1", "L1 (Manhattan)"]] });
+  select(controls, model, "metric", { label: "distance",
+    options: [["L2", "L2 (Euclidean)"], ["L1", "L1 (Manhattan)"]] });
 
-  const fig = figure(figures, { width: 340, height: 334, margin: [8, 8, 34, 40],  // a square plot area
+  const fig = figure(figures, { width: 340, height: 334, margin: [8, 8, 34, 40],  // a square plot
     label: "k-nearest-neighbour decision regions" });
   const sx = scale([x0, x1], [fig.left, fig.right]), sy = scale([y0, y1], [fig.bottom, fig.top]);
   axes(fig, sx, sy, { xLabel: "x₁", yLabel: "x₂" });
