@@ -183,7 +183,8 @@ function render({ model, el }) {
   const arrows = PALETTE.slice(0, C).map((color) => svg("path", { stroke: color, fill: color, "stroke-width": 2.5 },
     inside));
   const tipLabels = PALETTE.slice(0, C).map((color) => svg("text", { "font-size": 12, "font-weight": "bold",
-    style: `fill: ${color}`, "text-anchor": "middle", "dominant-baseline": "central", "pointer-events": "none" }, inside));
+    style: `fill: ${color}`, stroke: "white", "stroke-width": 3, "paint-order": "stroke", "text-anchor": "middle",
+    "dominant-baseline": "central", "pointer-events": "none" }, inside));
   const setRow = (name, index, value) => {
     model.set(name, model.get(name).map((row, i) => (i === index ? value : row)));
   };
