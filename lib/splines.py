@@ -48,6 +48,18 @@ def relu_net_output(x, w, b, v, c):
     return c + np.maximum(0.0, x[:, None] * w + b) @ v
 
 
+def relu_net_state(net, digits=6):
+    """A ReluFit or a make_mlp([1, H, 1]) model as lib/js/spline.js takes it: {"units": [[w, b, v], ...],
+    "bias": c} (and "mse" for a ReluFit), rounded to `digits` significant digits."""
+    from lib.mlp import _relu_net_weights, rounded
+
+    if isinstance(net, ReluFit):
+        w, b, v, c, extra = net.w, net.b, net.v, net.c, {"mse": rounded(net.mse, digits)}
+    else:
+        (w, b, v, c), extra = _relu_net_weights(net), {}
+    return {"units": rounded(np.column_stack([w, b, v]), digits), "bias": rounded(c, digits), **extra}
+
+
 def _sse_all_directions(x, y, kinks):
     """For each row of kinks (B, n): the least sum of squared errors over the output weights and
     all 2^n directions, and the best directions as a (B, n) array of booleans (True: facing left)."""
@@ -187,3 +199,23 @@ def _search(x, y, max_units, grid_size):
 def best_relu_fit(x, y, num_units, grid_size=64):
     """The best one-hidden-layer ReLU network with num_units units for samples y at x (see best_relu_fits)."""
     return best_relu_fits(x, y, num_units, grid_size)[-1]
+
+
+def spline_demo(x, y, trained, best, units=3, y_range=(-2.0, 2.0)):
+    """The page demo lib/js/spline.js: build a ReLU network by hand on the samples (x, y).
+
+    trained: {n: make_mlp([1, n, 1]) model} and best: [ReluFit for 1, 2, ... units] (best_relu_fits),
+    for the same sizes 1..len(best); the reader starts from the trained network with `units` units.
+    """
+    from lib.mlp import rounded
+    from lib.widgets import PageDemo
+
+    if sorted(trained) != list(range(1, len(best) + 1)):
+        raise ValueError(f"trained must have the sizes 1..{len(best)} of best, got {sorted(trained)}")
+    if not 1 <= units <= len(best):
+        raise ValueError(f"units must be from 1 to {len(best)}, got {units}")
+    nets = [relu_net_state(trained[n]) for n in range(1, len(best) + 1)]
+    fits = [relu_net_state(fit) for fit in best]
+    return PageDemo("spline", x=rounded(x, 6), y=rounded(y, 6), trained=nets, best=fits,
+                    y_range=list(y_range), units=nets[units - 1]["units"], bias=nets[units - 1]["bias"],
+                    start="trained", show_trained=False, show_best=True, lr=0.05)
