@@ -1,4 +1,4 @@
-"""lib/js/spline.js: a ReLU network built by hand, against torch and lib.splines; its controls, dragging, training."""
+"""lib/js/spline.js: a ReLU network built by hand, against torch and lib; controls, dragging, training."""
 
 import re
 
@@ -26,7 +26,8 @@ def random_net(seed, n=5):
 
 
 def mse_of(page):
-    return float(re.search(r"mean squared error (\d+(?:\.\d+)?(?:e[+-]?\d+)?)", page.locator("[aria-live]").inner_text()).group(1))
+    said = page.locator("[aria-live]").inner_text()
+    return float(re.search(r"mean squared error (\d+(?:\.\d+)?(?:e[+-]?\d+)?)", said).group(1))
 
 
 def test_the_network_and_its_gradient_descent_are_torchs(demo_page, demo):
@@ -57,7 +58,8 @@ def test_the_network_and_its_gradient_descent_are_torchs(demo_page, demo):
     fit = page.evaluate(MODULE, ["outputLeastSquares", [units.tolist(), X.tolist(), Y.tolist()]])
     F = np.column_stack([np.ones_like(X), np.maximum(0, X[:, None] * units[:, 0] + units[:, 1])])
     solution = np.linalg.lstsq(F, Y, rcond=None)[0]
-    assert np.allclose([u[2] for u in fit["units"]], solution[1:], rtol=1e-7) and np.isclose(fit["bias"], solution[0])
+    assert np.allclose([u[2] for u in fit["units"]], solution[1:], rtol=1e-7)
+    assert np.isclose(fit["bias"], solution[0])
     assert not errors, "\n".join(errors)
 
 
@@ -67,7 +69,8 @@ def test_the_page_reports_libs_errors_for_the_trained_and_best_networks(demo_pag
         units = np.array(net["units"])
         js = page.evaluate(MODULE, ["meanSquaredError", [page.evaluate(MODULE, ["reluNetOutput", [
             net["units"], net["bias"], demo.x]]), demo.y]])
-        assert np.isclose(js, np.mean((relu_net_output(demo.x, *units.T, net["bias"]) - demo.y) ** 2), rtol=1e-9)
+        expected = np.mean((relu_net_output(demo.x, *units.T, net["bias"]) - demo.y) ** 2)
+        assert np.isclose(js, expected, rtol=1e-9)
     said = page.locator("[aria-live]").inner_text()
     assert said.startswith("3 hidden units") and "the best fit" in said
     assert not errors, "\n".join(errors)

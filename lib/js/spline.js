@@ -99,7 +99,7 @@ function render({ model, el }) {
   const legend = svg("text", { x: fig.left + 6, y: fig.top + 16, "font-size": 13 }, fig.node);
   [["your network", PALETTE[0], "none"], ["target", PALETTE[7], "5 3"], ["best fit", PALETTE[2], "8 4"],
     ["trained", PALETTE[5], "2 3"]].forEach(([name, color, dashes], i) => {  // the key, above the plot
-    const x = fig.left + [0, 108, 178, 262][i];
+    const x = fig.left + [0, 118, 194, 280][i];
     svg("path", { d: `M${x},13h22`, stroke: color, "stroke-width": 2.5, "stroke-dasharray": dashes }, fig.node);
     svg("text", { x: x + 26, y: 17, "font-size": 12 }, fig.node).textContent = name;
   });
