@@ -11,6 +11,7 @@ surfaces  2-D loss surfaces (ill-conditioned bowl, saddle, two minima) and optim
 train     training loops: numpy for linear classifiers (SGD, decay, random search), train_torch for networks
 activations  sigmoid, tanh, ReLU, leaky ReLU, ELU, maxout and their derivatives; deep nets' gradient norms
 mlp       multilayer perceptrons: building, counting parameters, ReLU units as spline pieces, bumps
+splines   the best one-hidden-layer ReLU fit of a 1-D sample (the best spline with n units), by search
 autodiff  a tiny scalar reverse-mode engine (and forward mode, for comparison)
 layers    numpy forward/backward pairs (affine, activations, losses) and a modular numpy MLP
 conv      convolution (naive and im2col) and max pooling in numpy, forward and backward; sizes and costs

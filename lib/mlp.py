@@ -81,6 +81,27 @@ def _relu_net_weights(model):
             float(to_np(last.bias)[0]))
 
 
+def rounded(values, digits):
+    """values (an array or nested list) as nested lists of floats rounded to `digits` significant digits:
+    a page demo's state (lib.widgets.PageDemo), small as JSON."""
+    round_one = np.vectorize(lambda v: float(f"{v:.{digits}g}"), otypes=[float])
+    return round_one(np.asarray(values, dtype=np.float64)).tolist()
+
+
+def hidden_layer_weights(model, digits=5):
+    """W1 (H, D), b1 (H,), W2 (C, H), b2 (C,) of a one-hidden-layer network make_mlp([D, H, C]), as
+    lists rounded to `digits` significant digits (the state of lib/js/capacity.js)."""
+    import torch
+
+    layers = list(model) if isinstance(model, torch.nn.Sequential) else []
+    linears = [m for m in layers if isinstance(m, torch.nn.Linear)]
+    if len(linears) != 2 or len(layers) != 3:
+        raise ValueError("model must be Sequential(Linear, activation, Linear), as make_mlp([D, H, C]) makes")
+    to_np = lambda t: t.detach().cpu().double().numpy()  # noqa: E731
+    return {"W1": rounded(to_np(linears[0].weight), digits), "b1": rounded(to_np(linears[0].bias), digits),
+            "W2": rounded(to_np(linears[1].weight), digits), "b2": rounded(to_np(linears[1].bias), digits)}
+
+
 def relu_pieces(model, x):
     """Split a 1-hidden-layer ReLU network on a 1-D input into its units' contributions.
 
