@@ -180,6 +180,12 @@ def critical_rho(lr, curvature):
     return float((1 - np.sqrt(lr * curvature)) ** 2)
 
 
+def loss_ratio(optimizer_name, surface, w0, num_steps, **kwargs):
+    """loss(after num_steps) / loss(w0) of the optimizer (lr and the rest in kwargs) from w0."""
+    path = run(optimizer_name, surface, w0, num_steps=num_steps, **kwargs)
+    return float(surface.loss(path[-1]) / surface.loss(path[0]))
+
+
 def steps_to_reach(optimizer_name, surface, w0, factor, max_steps, **kwargs):
     """How many steps the optimizer (lr and the rest in kwargs) takes from w0 until the loss is
     below factor * loss(w0) (for a surface whose lowest loss is 0); max_steps + 1 if never."""

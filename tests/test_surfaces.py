@@ -176,3 +176,11 @@ def test_tuned_momentum_is_polyaks_and_critical_rho_damps_critically():
 def test_tuning_bad_input(call, word):
     with pytest.raises(ValueError, match=word):
         call()
+
+
+def test_loss_ratio_is_the_final_over_the_first_loss():
+    from lib.surfaces import loss_ratio
+
+    q, w0 = quadratic(4), np.array([1.0, 1.0])
+    path = run("sgd", q, w0, lr=0.5, num_steps=7)
+    assert np.isclose(loss_ratio("sgd", q, w0, 7, lr=0.5), q.loss(path[-1]) / q.loss(w0))

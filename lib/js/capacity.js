@@ -26,7 +26,6 @@ export function accuracy(net, pts, labels) {
 
 // A finger that starts on a handle drags it rather than scrolling the page (Chrome does not honour
 // touch-action on SVG children, so without this it scrolls and cancels the drag after a few pixels).
-const holdTouch = (node) => node.addEventListener("touchstart", (event) => event.preventDefault(), { passive: false });
 const COLORS = [PALETTE[0], PALETTE[1], PALETTE[2]];
 const RESOLUTION = 120;  // the regions are a RESOLUTION x RESOLUTION image
 
@@ -57,7 +56,6 @@ function render({ model, el }) {
     model.set("probe", [sx.invert(px), sy.invert(py)]);
     model.save_changes();
   }, { label: "probe point", current: () => [sx(model.get("probe")[0]), sy(model.get("probe")[1])] });
-  holdTouch(probe);
 
   // the class probabilities at the probe
   const bars = figure(figures, { width: 300, height: 200, margin: [24, 10, 34, 44] });

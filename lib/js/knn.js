@@ -3,8 +3,9 @@
 // pure functions, the same computation as lib.knn (checked against KNearestNeighbor in the
 // browser test, ties included); render() draws them with SVG and redraws on every change.
 
-import { PALETTE, axes, draggable, figure, handle, html, layout, plotArea, redrawOn, scale, select, slider,
-  svg } from "./ui.js";
+import {
+  PALETTE, axes, draggable, figure, handle, html, layout, marker, plotArea, redrawOn, scale, select, slider, svg, tint,
+} from "./ui.js";
 
 // Distances (as lib.knn.distances_no_loops) from the query q = [x, y] to every training point,
 // written into out. L2 expands |q - t|^2 = |q|^2 + |t|^2 - 2 q.t, clips at 0 and takes the root,
@@ -156,26 +157,6 @@ function regionPaths(labels, size, numClasses, fig) {
   return paths.map((runs) => runs.join(""));
 }
 
-// A colour mixed with white (opaque, so that overlapping runs do not darken).
-const tint = (hex, amount = 0.3) => `rgb(${[1, 3, 5].map((i) =>
-  Math.round(255 - amount * (255 - parseInt(hex.slice(i, i + 2), 16)))).join(",")})`;
-
-// Drag with a finger too: on an SVG element, CSS touch-action is ignored (it has no box), so the
-// page would take the touch for a scroll and cancel the drag; a touchstart that is cancelled
-// keeps it. (A candidate for ui.js's draggable().)
-function holdTouch(node) {
-  node.addEventListener("touchstart", (event) => event.preventDefault(), { passive: false });
-  return node;
-}
-
-// A marker per class, as lib.plot draws them: circle, square, triangle.
-function marker(parent, label, r = 5) {
-  const attrs = { fill: PALETTE[label], stroke: "white", "stroke-width": 1 };
-  if (label === 1) return svg("rect", { x: -r, y: -r, width: 2 * r, height: 2 * r, ...attrs }, parent);
-  if (label === 2) return svg("path", { d: `M0,${-1.3 * r}L${1.2 * r},${r}H${-1.2 * r}Z`, ...attrs }, parent);
-  return svg("circle", { r, ...attrs }, parent);
-}
-
 function render({ model, el }) {
   const y = model.get("y"), extent = model.get("extent"), size = model.get("grid");
   const numClasses = Math.max(...y) + 1, [x0, x1, y0, y1] = extent;
@@ -210,8 +191,8 @@ function render({ model, el }) {
     const dot = handle(inside, { color: PALETTE[label] });
     dot.lastChild.remove();
     marker(dot, label);
-    holdTouch(draggable(dot, fig, (p) => moveTo(i, p), { label: `training point ${i}, class ${label}`,
-      current: () => [sx(model.get("X")[i][0]), sy(model.get("X")[i][1])] }));
+    draggable(dot, fig, (p) => moveTo(i, p), { label: `training point ${i}, class ${label}`,
+      current: () => [sx(model.get("X")[i][0]), sy(model.get("X")[i][1])] });
     for (const type of ["pointerup", "keyup"]) dot.addEventListener(type, () => model.save_changes());
     return dot;
   });
@@ -222,8 +203,8 @@ function render({ model, el }) {
   const query = handle(inside, { color: "white" });
   query.lastChild.setAttribute("stroke", "black");
   query.lastChild.setAttribute("stroke-width", 2.5);
-  holdTouch(draggable(query, fig, ([px, py]) => model.set("query", [sx.invert(px), sy.invert(py)]), {
-    label: "query point", current: () => [sx(model.get("query")[0]), sy(model.get("query")[1])] }));
+  draggable(query, fig, ([px, py]) => model.set("query", [sx.invert(px), sy.invert(py)]), {
+    label: "query point", current: () => [sx(model.get("query")[0]), sy(model.get("query")[1])] });
   query.addEventListener("pointerup", () => model.save_changes());
 
   redrawOn(model, ["X", "k", "metric", "query"], () => {

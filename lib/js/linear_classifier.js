@@ -5,8 +5,10 @@
 // steps on the data loss + lambda R(W). The numerics are the exported pure functions, checked
 // against lib.linear and lib.losses by the browser test; render() draws them with SVG.
 
-import { PALETTE, axes, button, draggable, figure, handle, html, layout, plotArea, redrawOn, scale, select, slider,
-  svg } from "./ui.js";
+import {
+  PALETTE, axes, button, draggable, figure, handle, html, layout, marker, plotArea, redrawOn, scale, select, slider, svg,
+  tint,
+} from "./ui.js";
 
 // Scores s = W x + b of every row of X (N, 2): (N, C), as lib.linear.linear_scores(X, W, b).
 export function linearScores(W, b, X) {
@@ -100,27 +102,6 @@ function entry(model, name, index) {
   };
 }
 
-// Drag with a finger too: on an SVG element, CSS touch-action is ignored (it has no box), so the
-// page would take the touch for a scroll and cancel the drag; a touchstart that is cancelled
-// keeps it. (A candidate for ui.js's draggable().)
-function holdTouch(node) {
-  node.addEventListener("touchstart", (event) => event.preventDefault(), { passive: false });
-  node.addEventListener("pointerup", () => node.dispatchEvent(new Event("lib-drag-end")));
-  return node;
-}
-
-// A marker per class, as lib.plot draws them: circle, square, triangle.
-function marker(parent, label, r = 5.5) {
-  const attrs = { fill: PALETTE[label], stroke: "white", "stroke-width": 1.2 };
-  if (label === 1) return svg("rect", { x: -r, y: -r, width: 2 * r, height: 2 * r, ...attrs }, parent);
-  if (label === 2) return svg("path", { d: `M0,${-1.3 * r}L${1.2 * r},${r}H${-1.2 * r}Z`, ...attrs }, parent);
-  return svg("circle", { r, ...attrs }, parent);
-}
-
-// A colour mixed with white (opaque, so that neighbouring regions do not darken at their seam).
-const tint = (hex, amount = 0.3) => `rgb(${[1, 3, 5].map((i) =>
-  Math.round(255 - amount * (255 - parseInt(hex.slice(i, i + 2), 16)))).join(",")})`;
-
 const fixed = (v, digits = 2) => (Math.abs(v) < 0.5 * 10 ** -digits ? 0 : v).toFixed(digits);
 const LOSS_NAMES = { svm: "multiclass SVM", softmax: "softmax cross-entropy" };
 
@@ -191,11 +172,11 @@ function render({ model, el }) {
   const points = y.map((label, i) => {
     const dot = handle(inside, { color: PALETTE[label] });
     dot.lastChild.remove();
-    marker(dot, label);
+    marker(dot, label, 5.5);
     svg("text", { x: 7, y: -6, "font-size": 11, "pointer-events": "none" }, dot).textContent = `${i}`;
     const at = () => model.get("X")[i];
     const moveTo = ([px, py]) => setRow("X", i, [+sx.invert(px).toFixed(3), +sy.invert(py).toFixed(3)]);
-    draggable(holdTouch(dot), plane, moveTo, { label: `point ${i}, class ${label}`,
+    draggable(dot, plane, moveTo, { label: `point ${i}, class ${label}`,
       current: () => [sx(at()[0]), sy(at()[1])] });
     return dot;
   });
@@ -204,12 +185,12 @@ function render({ model, el }) {
     const at = () => model.get("W")[c].map((v) => v * arrowScale);
     const moveTo = ([px, py]) => setRow("W", c, [+(sx.invert(px) / arrowScale).toFixed(3),
       +(sy.invert(py) / arrowScale).toFixed(3)]);
-    draggable(holdTouch(tip), plane, moveTo, { label: `weight vector W[${c}]`,
+    draggable(tip, plane, moveTo, { label: `weight vector W[${c}]`,
       current: () => [sx(at()[0]), sy(at()[1])] });
     return tip;
   });
   for (const node of [...points, ...tips]) {
-    for (const type of ["lib-drag-end", "keyup"]) node.addEventListener(type, () => model.save_changes());
+    for (const type of ["pointerup", "keyup"]) node.addEventListener(type, () => model.save_changes());
   }
 
   // with a loss: a bar per point's loss L_i, and the data loss, dashed

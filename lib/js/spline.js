@@ -67,7 +67,6 @@ export function outputLeastSquares(units, xs, ys) {
 
 // A finger that starts on a handle drags it rather than scrolling the page (Chrome does not honour
 // touch-action on SVG children, so without this it scrolls and cancels the drag after a few pixels).
-const holdTouch = (node) => node.addEventListener("touchstart", (event) => event.preventDefault(), { passive: false });
 const kinkOf = ([w, b]) => -b / w;
 const COLORS = [PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[5], PALETTE[9], PALETTE[6], PALETTE[8]];
 const STEPS_PER_FRAME = 40, MAX_STEPS = 40000, SLOPE_ARM = 0.35;
@@ -225,8 +224,6 @@ function render({ model, el }) {
         const [w, b, v] = model.get("units")[j], k = kinkOf([w, b]), arm = armOf([w, b, v]);
         return [sx(k + Math.sign(w) * arm), sy(v * Math.abs(w) * arm)];
       } });
-      holdTouch(kink);
-      holdTouch(slope);
       return [kink, slope];
     });
   }

@@ -193,6 +193,18 @@ export function redrawOn(model, names, draw) {
   draw();
 }
 
+// A marker per class, as lib.plot draws them: circle, square, triangle (then circles).
+export function marker(parent, label, r = 5) {
+  const attrs = { fill: PALETTE[label], stroke: "white", "stroke-width": 1.2 };
+  if (label === 1) return svg("rect", { x: -r, y: -r, width: 2 * r, height: 2 * r, ...attrs }, parent);
+  if (label === 2) return svg("path", { d: `M0,${-1.3 * r}L${1.2 * r},${r}H${-1.2 * r}Z`, ...attrs }, parent);
+  return svg("circle", { r, ...attrs }, parent);
+}
+
+// A colour mixed with white (opaque, so that neighbouring regions do not darken at their seam).
+export const tint = (hex, amount = 0.3) => `rgb(${[1, 3, 5].map((i) =>
+  Math.round(255 - amount * (255 - parseInt(hex.slice(i, i + 2), 16)))).join(",")})`;
+
 // A point to drag: a visible dot inside a clear disc a fingertip can hold. Place it with
 // handle.setAttribute("transform", `translate(x y)`), and pass it to draggable().
 export function handle(parent, { color = PALETTE[7], r = 6 } = {}) {
@@ -203,8 +215,9 @@ export function handle(parent, { color = PALETTE[7], r = 6 } = {}) {
 }
 
 // Make an SVG element draggable by mouse, pen or touch, and by arrow keys once focused.
-// onMove([x, y]) gets the point in the figure's own units; keys move by `keyStep` units.
-export function draggable(node, fig, onMove, { label = "drag me", keyStep = 4, current } = {}) {
+// onMove([x, y]) gets the point in the figure's own units; keys move by `keyStep` units;
+// onEnd() runs when the finger or button lets go, or a key is released (e.g. to sync once).
+export function draggable(node, fig, onMove, { label = "drag me", keyStep = 4, current, onEnd } = {}) {
   node.setAttribute("tabindex", 0);
   node.setAttribute("role", "slider");
   node.setAttribute("aria-label", label);
@@ -224,6 +237,7 @@ export function draggable(node, fig, onMove, { label = "drag me", keyStep = 4, c
   node.addEventListener("pointermove", (event) => {
     if (node.hasPointerCapture(event.pointerId)) onMove(toFigure(event));
   });
+  if (onEnd) for (const type of ["pointerup", "keyup"]) node.addEventListener(type, onEnd);
   node.addEventListener("keydown", (event) => {
     const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     if (!(event.key in moves) || !current) return;
