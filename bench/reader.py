@@ -42,9 +42,8 @@ CODE_JS = """() => {
           blocks: blocks.length};
 }"""
 
-# Figures: cell outputs' images (the demos' frames are measured by the demo tests).
+# Figures: cell outputs' images.
 FIGURES_JS = """() => [...document.querySelectorAll('div.cell_output img')]
-  .filter(img => !img.classList.contains('lib-demo-frame'))
   .map(img => ({src: img.getAttribute('src'), natural: img.naturalWidth,
                 shown: img.getBoundingClientRect().width}))"""
 

@@ -19,7 +19,6 @@ models    torch models: LeNet-5, AlexNet, VGG-16, and a per-layer table of shape
 plot      every picture of the earlier chapters
 plot_graph computational graphs with their values and gradients (backpropagation)
 plot_nets pictures of networks: filters, feature maps, training curves, confusion matrices, complexity
-demos     interactive demos that work in Jupyter and in the static HTML book (pre-rendered frames)
 widgets   demos that compute in the page: one ES module (lib/js/), an anywidget in Jupyter
 style     the book's figure style: legible on a phone, sharp on a 2x screen
 """

@@ -266,36 +266,6 @@ def plot_trajectories(loss, trajectories, ax=None, extent=(-1.0, 1.0, -1.0, 1.0)
     return ax
 
 
-def plot_relu_pieces(x, pieces, bias, kinks=None, target=None, show_pieces=True, ax=None):
-    """A 1-hidden-layer ReLU network on a 1-D input as a linear spline (lib.mlp.relu_pieces).
-
-    x: (M,) sorted inputs; pieces: (H, M), unit j's contribution v_j max(0, w_j x + b_j), drawn
-    as thin lines; bias: the output bias; their sum (the network) bold; target: (M,) dashed;
-    kinks: (H,) kink locations, marked on the sum where they fall inside x's range.
-    """
-    ax = _axes(ax)
-    x, pieces = np.asarray(x, dtype=float), np.asarray(pieces, dtype=float)
-    if x.ndim != 1 or pieces.ndim != 2 or pieces.shape[1] != len(x):
-        raise ValueError(f"need x of shape (M,) and pieces of shape (H, M), got {x.shape} and "
-                         f"{pieces.shape}")
-    total = pieces.sum(axis=0) + bias
-    if target is not None:
-        ax.plot(x, target, "--", color=PALETTE[7], lw=1.5, label="target")
-    if show_pieces:
-        colors = [PALETTE[i] for i in (1, 2, 3, 4, 5, 6, 8)]  # all but the sum's and target's
-        for j, piece in enumerate(pieces):
-            ax.plot(x, piece, color=colors[j % len(colors)], lw=0.9, alpha=0.8,
-                    label="one unit's piece" if j == 0 else None)
-    ax.plot(x, total, color=PALETTE[0], lw=2.5, label="network = sum + bias")
-    if kinks is not None:
-        k = np.asarray(kinks, dtype=float)
-        k = np.sort(k[np.isfinite(k) & (k > x.min()) & (k < x.max())])
-        ax.plot(k, np.interp(k, x, total), "o", ms=6, mfc="white", mec=PALETTE[0], mew=1.5,
-                label="kinks", zorder=3)
-    ax.set(xlabel="x", ylabel="y")
-    return ax
-
-
 def plot_layer_norms(norms, ax=None, colors=None, ylim=None, ylabel="gradient norm ||dL/dW||"):
     """One value per layer, for several nets, on a log axis (introduced in the chapter on activations).
 

@@ -39,65 +39,6 @@ def plot_feature_maps(maps, ncols=10, fig=None, size=0.9, titles=None, cmap="vir
     return show_images(maps, titles=titles, ncols=ncols, fig=fig, cmap=cmap, size=size)
 
 
-def plot_conv_arithmetic(size, kernel, padding=0, stride=1, num_filters=1, axes=None, view=None):
-    """The geometry of a convolution on a size x size input: the padded input grid and the output grid.
-
-    Left: the input (white) inside its zero padding (grey); the filter's first window (orange),
-    its second one, stride cells to the right (blue, dashed), its last one (green), a dot at the
-    centre of every window, and in light red the cells no window reaches when the filter does not fit.
-    Right: num_filters output maps stacked, the cells of the three windows coloured alike.
-    axes: two axes (a new figure if None); view: how many cells each axes spans (fixed scale
-    for a demo). Introduced in the chapter on convolutional networks.
-    """
-    from matplotlib.colors import ListedColormap
-    from matplotlib.patches import Rectangle
-
-    from lib.conv import conv_output_size
-    from lib.plot import PALETTE
-
-    n = conv_output_size(size, kernel, padding, stride)  # validates the arguments
-    if isinstance(num_filters, bool) or not isinstance(num_filters, int | np.integer) or num_filters < 1:
-        raise ValueError(f"num_filters must be an integer >= 1, got {num_filters!r}")
-    if axes is None:
-        import matplotlib.pyplot as plt
-
-        _, axes = plt.subplots(1, 2, figsize=(MAX_WIDTH, 2.9), layout="constrained")
-    ax_in, ax_out = axes
-    full = size + 2 * padding
-    reached = (n - 1) * stride + kernel  # the cells past this are never under the filter
-    cells = np.zeros((full, full))
-    cells[padding:padding + size, padding:padding + size] = 1
-    cells[reached:, :] = cells[:, reached:] = 2
-    ax_in.imshow(cells, cmap=ListedColormap(["#d9d9d9", "white", "#f4b6a0"]), vmin=0, vmax=2,
-                 extent=(-0.5, full - 0.5, full - 0.5, -0.5))
-    windows = [(0, 0, PALETTE[1], "-"), (0, 1, PALETTE[0], "--"), (n - 1, n - 1, PALETTE[2], "-")]
-    windows = windows[:1] if n == 1 else windows
-    for i, j, color, style in windows:
-        ax_in.add_patch(Rectangle((j * stride - 0.5, i * stride - 0.5), kernel, kernel, fill=False,
-                                  edgecolor=color, linewidth=2.5, linestyle=style))
-    centres = np.arange(n) * stride + (kernel - 1) / 2
-    ax_in.scatter(*np.meshgrid(centres, centres), s=8, color="black", zorder=3)
-    for f in reversed(range(int(num_filters))):
-        offset = 0.3 * f
-        ax_out.add_patch(Rectangle((offset - 0.5, -offset - 0.5), n, n, facecolor="white",
-                                   edgecolor="#777777", linewidth=1))
-    for i, j, color, _ in windows:
-        ax_out.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=color, alpha=0.8))
-    stack = 0.3 * (num_filters - 1)  # how far the last output map sits up and right of the first
-    span = max(view or 0, full, n + stack) + 0.4  # the same scale on both sides, grids centred
-    for ax, cells_shown, shift in [(ax_in, full, 0.0), (ax_out, n, stack)]:
-        lines = np.arange(cells_shown + 1) - 0.5
-        ax.vlines(lines, -0.5, cells_shown - 0.5, color="#999999", linewidth=0.6)
-        ax.hlines(lines, -0.5, cells_shown - 0.5, color="#999999", linewidth=0.6)
-        x_mid, y_mid = (cells_shown - 1 + shift) / 2, (cells_shown - 1 - shift) / 2
-        ax.set(xlim=(x_mid - span / 2, x_mid + span / 2), ylim=(y_mid + span / 2, y_mid - span / 2),
-               aspect="equal", xticks=[], yticks=[])  # no ticks to lay out: a demo redraws this often
-        ax.axis("off")
-    ax_in.set_title(f"input {size}x{size}, padding {padding}: {full}x{full}", fontsize=11)
-    ax_out.set_title(f"output {int(num_filters)} x {n} x {n}", fontsize=11)
-    return axes
-
-
 # --- the chapter on LeNet-5 and AlexNet: training curves, confusion matrix, cost of networks ---
 
 def plot_history(history, axes=None, val_label="validation"):

@@ -6,7 +6,6 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
 
 from lib.mlp import (  # noqa: E402
     bump_approximation,
@@ -15,7 +14,6 @@ from lib.mlp import (  # noqa: E402
     make_mlp,
     relu_pieces,
 )
-from lib.plot import plot_relu_pieces  # noqa: E402
 
 
 def test_make_mlp_alternates_linear_layers_and_activations():
@@ -104,24 +102,6 @@ def test_bump_heights_are_f_at_bin_centres():
     assert np.allclose(y_hat, centres ** 2, atol=1e-9)
     y_relu = bump_approximation(lambda t: t ** 2, centres, 4, domain=(-1.0, 1.0), activation="relu")
     assert np.allclose(y_relu, centres ** 2)
-
-
-def test_plot_relu_pieces_draws_each_piece_the_sum_and_the_kinks():
-    torch.manual_seed(0)
-    model = make_mlp([1, 3, 1])
-    x = np.linspace(-2, 2, 50)
-    pieces, bias, kinks = relu_pieces(model, x)
-    ax = Figure().add_subplot()
-    plot_relu_pieces(x, pieces, bias, kinks=kinks, target=np.sin(x), ax=ax)
-    inside = np.sum((kinks > -2) & (kinks < 2))
-    assert len(ax.lines) == 1 + 3 + 1 + 1
-    assert np.allclose(ax.lines[4].get_ydata(), pieces.sum(axis=0) + bias)
-    assert len(ax.lines[5].get_xdata()) == inside
-    ax = Figure().add_subplot()
-    plot_relu_pieces(x, pieces, bias, show_pieces=False, ax=ax)
-    assert len(ax.lines) == 1
-    with pytest.raises(ValueError, match="pieces"):
-        plot_relu_pieces(x, pieces[:, :10], bias, ax=ax)
 
 
 @pytest.mark.parametrize("call, match", [

@@ -38,33 +38,6 @@ def test_bad_input_is_named(call, match):
         call()
 
 
-def test_plot_conv_arithmetic_grids():
-    from lib.plot_nets import plot_conv_arithmetic
-
-    ax_in, ax_out = plot_conv_arithmetic(7, 3, padding=1, stride=2, num_filters=4)
-    cells = ax_in.images[0].get_array()
-    assert cells.shape == (9, 9) and cells.sum() == 49  # 7x7 input (1) inside its padding (0)
-    assert ax_out.get_title() == "output 4 x 4 x 4" and len(ax_in.patches) == 3
-    ax_in, _ = plot_conv_arithmetic(7, 3, stride=3)  # does not fit: the last row and column are never reached
-    cells = ax_in.images[0].get_array()
-    assert (cells[6] == 2).all() and (cells[:, 6] == 2).all() and (cells[:6, :6] == 1).all()
-    _, ax_out = plot_conv_arithmetic(5, 5)
-    assert ax_out.get_title() == "output 1 x 1 x 1"
-    plt.close("all")
-
-
-@pytest.mark.parametrize("kwargs, match", [
-    ({"size": 7, "kernel": 3, "stride": 0}, "stride"),
-    ({"size": 3, "kernel": 5}, "kernel"),
-    ({"size": 7, "kernel": 3, "num_filters": 0}, "num_filters"),
-])
-def test_plot_conv_arithmetic_bad_input(kwargs, match):
-    from lib.plot_nets import plot_conv_arithmetic
-
-    with pytest.raises(ValueError, match=match):
-        plot_conv_arithmetic(**kwargs)
-
-
 # --- training curves, confusion matrix, the cost of networks (chapter on LeNet-5 and AlexNet) ---
 
 def test_plot_history_draws_loss_and_both_accuracies():
