@@ -98,7 +98,8 @@ def test_reads_on_a_phone_without_sideways_scrolling(browser, site, path):
     page.wait_for_timeout(300)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"] + 1, f"{path} is {width}px wide on a {PHONE['width']}px screen"
-    demo_edges = page.locator(".lib-widget").evaluate_all("els => els.map(e => e.getBoundingClientRect().right)")
+    demo_edges = page.locator(".lib-widget").evaluate_all(
+        "els => els.map(e => e.getBoundingClientRect().right)")
     for right in demo_edges:
         assert right <= PHONE["width"], f"a demo on {path} reaches {right}px"
     assert not errors, "\n".join(errors)
