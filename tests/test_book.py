@@ -115,6 +115,16 @@ def test_every_figure_has_alt_text(site, path):
     assert not missing, f"{len(missing)} of {len(figures)} figures on {path} lack alt text"
 
 
+PAGE_BYTES = 1_000_000  # the design's budget for a page's own weight (section 7)
+
+
+@pytest.mark.parametrize("path", toc_pages())
+def test_every_page_loads_at_most_a_megabyte_of_its_own(site, path):
+    """Its HTML, its images and its demos' modules (bench.reader.page_bytes); the shared theme aside."""
+    weight = reader.page_bytes(HTML / path)
+    assert weight <= PAGE_BYTES, f"{path} loads {weight:,} bytes of its own"
+
+
 @pytest.mark.parametrize("path", [p for p in toc_pages() if p.startswith("chapters/")])
 def test_every_chapter_lists_the_works_it_cites(site, path):
     """Under "References", the book lists each cited work as a footnote (_ext/footbibliography.py)."""
