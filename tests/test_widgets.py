@@ -79,3 +79,22 @@ def test_the_step_size_demo_computes_what_lib_computes(demo_page, every_control_
     said = page.locator("[aria-live]").inner_text()
     assert "diverges above 0.29" in said or "diverges above" in said
     assert not errors, "\n".join(errors)
+
+
+def test_the_installed_package_carries_the_demo_modules(tmp_path):
+    """Colab installs lib from git (pip install dlcv-lib @ git+...): the wheel must hold lib/js."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    root, source = Path(__file__).resolve().parents[1], tmp_path / "source"  # a build leaves build/ behind
+    shutil.copytree(root / "lib", source / "lib", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(root / "pyproject.toml", source)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path), str(source)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("dlcv_lib-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for path in sorted(JS.iterdir()):
+        assert f"lib/js/{path.name}" in names, f"the wheel lacks lib/js/{path.name}"
