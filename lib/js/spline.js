@@ -65,8 +65,6 @@ export function outputLeastSquares(units, xs, ys) {
   return { units: units.map(([w, b], j) => [w, b, solution[j + 1]]), bias: solution[0] };
 }
 
-// A finger that starts on a handle drags it rather than scrolling the page (Chrome does not honour
-// touch-action on SVG children, so without this it scrolls and cancels the drag after a few pixels).
 const kinkOf = ([w, b]) => -b / w;
 const COLORS = [PALETTE[1], PALETTE[2], PALETTE[3], PALETTE[4], PALETTE[5], PALETTE[9], PALETTE[6], PALETTE[8]];
 const STEPS_PER_FRAME = 40, MAX_STEPS = 40000, SLOPE_ARM = 0.35;
