@@ -24,8 +24,6 @@ export function accuracy(net, pts, labels) {
   return mlpScores(net, pts).filter((s, i) => argmax(s) === labels[i]).length / labels.length;
 }
 
-// A finger that starts on a handle drags it rather than scrolling the page (Chrome does not honour
-// touch-action on SVG children, so without this it scrolls and cancels the drag after a few pixels).
 const COLORS = [PALETTE[0], PALETTE[1], PALETTE[2]];
 const RESOLUTION = 120;  // the regions are a RESOLUTION x RESOLUTION image
 
