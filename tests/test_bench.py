@@ -24,14 +24,22 @@ def test_markdown_report_names_every_budget():
                "budgets": bench_main.BUDGETS,
                "book": {"cold_s": 250.0, "executed": ["a.ipynb"] * 11, "touched": "02_knn.ipynb",
                         "rebuild_s": 30.0, "re_executed": ["02_knn.ipynb"]},
-               "notebooks": [{"notebook": "a.ipynb", "seconds": 61.0, "peak_mb": 500.0},
-                             {"notebook": "b.ipynb", "seconds": 10.0, "peak_mb": 300.0}],
+               "notebooks": [{"notebook": "a.ipynb", "seconds": 61.0, "peak_mb": 500.0, "demo_cell_s": 0.2,
+                              "ipynb_bytes": 700_000},
+                             {"notebook": "b.ipynb", "seconds": 10.0, "peak_mb": 300.0, "demo_cell_s": None,
+                              "ipynb_bytes": 400_000},
+                             {"notebook": "c.ipynb", "seconds": 10.0, "peak_mb": 300.0, "demo_cell_s": 1.5,
+                              "ipynb_bytes": 400_000},
+                             {"notebook": "d.ipynb", "seconds": 10.0, "peak_mb": 300.0, "demo_cell_s": 0.1,
+                              "ipynb_bytes": 1_200_000}],
                "tests": {"seconds": 500.0, "summary": "600 passed", "exit_code": 0}}
     text = bench_main.markdown(results)
     assert "| cold build (11 notebooks executed) | 250 | 240 s: OVER BUDGET |" in text
     assert "only that chapter: yes" in text
-    assert "| a.ipynb | 61.0 | 500 | OVER BUDGET |" in text
-    assert "| b.ipynb | 10.0 | 300 | within budget |" in text
+    assert "| a.ipynb | 61.0 | 500 | 0.20 | 700,000 | OVER BUDGET |" in text
+    assert "| b.ipynb | 10.0 | 300 | - | 400,000 | within budget |" in text
+    assert "| c.ipynb | 10.0 | 300 | 1.50 | 400,000 | OVER BUDGET |" in text  # a demo cell over 1 s
+    assert "| d.ipynb | 10.0 | 300 | 0.10 | 1,200,000 | OVER BUDGET |" in text  # over 1 MB after Run All
     assert "budget 600 s: within budget" in text
 
 

@@ -227,7 +227,7 @@ def check_demo_responds(page):
     renders, its slider is wide and tall enough for a thumb, and moving it redraws the picture."""
     demo = page.locator(".jp-OutputArea-output .lib-widget").first
     demo.wait_for(state="visible", timeout=30_000)
-    slider = demo.locator("input[type=range]").first
+    slider = demo.locator("input[type=range]:visible").first
     box = slider.bounding_box()
     assert box and box["width"] >= 150 and box["height"] >= 44, f"the slider is squashed: {box}"
     before = demo.evaluate(PICTURE_JS)
