@@ -197,3 +197,4 @@ def test_the_demo_fits_a_phone(demo_page, make):
         "nodes => nodes.map(n => n.getBoundingClientRect().height)")
     assert min(sizes) >= 9, f"figure text {min(sizes):.1f} px tall on a phone"
     assert not errors, "\n".join(errors)
+

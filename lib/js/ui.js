@@ -29,6 +29,9 @@ export function html(tag, attrs = {}, parent = null, text = "") {
 // The frame every demo starts from: a row of controls, a row of figures, and a live sentence.
 export function layout(el, name) {
   el.classList.add("lib-widget", `lib-widget-${name}`);
+  // keys pressed in a demo are the demo's: JupyterLab would take arrows and digits for its own
+  // shortcuts (move between cells, make a heading) and cancel them before a slider moves
+  el.addEventListener("keydown", (event) => event.stopPropagation());
   return {
     controls: html("div", { class: "lib-widget-controls" }, el),
     figures: html("div", { class: "lib-widget-figures" }, el),
