@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make book   install everything into .venv, then build the HTML book into _build/html
-#   make test   run every test (lib unit tests, every chapter through nbval, the built book in a browser);
+#   make test   lint (ruff), then run every test (lib unit tests, every chapter through nbval, the book in a browser);
 #               it first installs Debian's chromium for the browser tests if there is none (root or sudo)
 PYTHON ?= python3
 VENV   ?= .venv
@@ -12,6 +12,7 @@ book: install
 	$(BIN)/jupyter-book build . -W
 
 test: install browser
+	$(BIN)/ruff check .   # lib, tests, bench, _ext and the chapters' code (pyproject.toml [tool.ruff])
 	$(BIN)/pytest
 
 install: $(VENV)/.installed
