@@ -193,9 +193,9 @@ def lenet_time_to_accuracy(quick=False, target=0.985):
     of epochs run by then), the total time, and the final accuracy."""
     import torch
 
-    from lib.data import load_digits_split, upsample_digits
+    from lib.data import load_digits_split, random_shifts, upsample_digits
     from lib.models import lenet5
-    from lib.train import random_shifts, train_torch
+    from lib.train_torch import train_torch
 
     X_train, X_test, y_train, y_test = load_digits_split()
     X_train, X_test = upsample_digits(X_train), upsample_digits(X_test)

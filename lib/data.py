@@ -127,6 +127,25 @@ def minibatches(X, y, batch_size, rng=None, shuffle=True):
         yield X[idx], y[idx]
 
 
+def random_shifts(X, max_shift=2):
+    """Data augmentation: each image of X (N, C, H, W) moved by its own random offset (dy, dx).
+
+    dy, dx are whole pixels drawn uniformly from -max_shift..max_shift by torch's generator;
+    pixels moved in from outside are 0. Introduced in the chapter on LeNet-5 and AlexNet.
+    """
+    import torch
+
+    if X.ndim != 4:
+        raise ValueError(f"X must be a batch of images (N, C, H, W), got shape {tuple(X.shape)}")
+    if int(max_shift) != max_shift or max_shift < 0:
+        raise ValueError(f"max_shift must be an integer >= 0, got {max_shift}")
+    (N, C, H, W), s = X.shape, int(max_shift)
+    dy, dx = torch.randint(0, 2 * s + 1, (2, N, 1), device=X.device)
+    rows = (dy + torch.arange(H, device=X.device)).view(N, 1, H, 1).expand(N, C, H, W + 2 * s)
+    cols = (dx + torch.arange(W, device=X.device)).view(N, 1, 1, W).expand(N, C, H, W)
+    return torch.nn.functional.pad(X, (s, s, s, s)).gather(2, rows).gather(3, cols)
+
+
 # --- Full MNIST and CIFAR-10: an opt-in for readers with a network --------------------------
 # Downloaded once into data_home(), checked against the publishers' MD5 sums, written
 # atomically (a broken download never looks like a finished one), then read from the cache.

@@ -126,12 +126,12 @@ def fit_relu_units(x, y, num_units, num_epochs=500, lr=0.005, seed=0):
     x, y: (M,) samples of a 1-D function. Each unit starts as a hinge max(0, ±(x - k_j)) with
     its kink k_j near the j-th of num_units evenly spaced quantiles of x (so every unit bends
     inside the data), and the output layer starts at the least-squares fit for those units;
-    training (lib.train.train_torch, loss="mse") then moves the kinks and slopes.
+    training (lib.train_torch.train_torch, loss="mse") then moves the kinks and slopes.
     Returns the trained model, make_mlp([1, num_units, 1]), on the CPU.
     """
     import torch
 
-    from lib.train import train_torch
+    from lib.train_torch import train_torch
 
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if x.ndim != 1 or len(x) < 2:

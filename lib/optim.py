@@ -201,10 +201,11 @@ def make_optimizer(name, params, **kwargs):
     return OPTIMIZERS[name](params, **kwargs)
 
 
-def torch_optimizer(name, tensors, **kwargs):
+def torch_optimizer(name, tensors, weight_decay=0.0, **kwargs):
     """The torch.optim optimizer that matches make_optimizer(name, ..., **kwargs) step for step.
 
     tensors: a list of torch tensors with requires_grad=True. Same names and defaults as here.
+    weight_decay: torch's L2 term (adds weight_decay * w to each gradient; lib.optim has none).
     """
     import inspect
 
@@ -217,10 +218,11 @@ def torch_optimizer(name, tensors, **kwargs):
     a = {**{k: p.default for k, p in signature.items() if p.default is not p.empty}, **kwargs}
     if "lr" not in a:
         raise ValueError(f"lr is required for optimizer {name!r}")
+    common = {"lr": a["lr"], "weight_decay": weight_decay}
     if name in ("sgd", "momentum", "nesterov"):
-        return torch.optim.SGD(tensors, lr=a["lr"], momentum=a.get("rho", 0.0), nesterov=name == "nesterov")
+        return torch.optim.SGD(tensors, momentum=a.get("rho", 0.0), nesterov=name == "nesterov", **common)
     if name == "adagrad":
-        return torch.optim.Adagrad(tensors, lr=a["lr"], eps=a["eps"])
+        return torch.optim.Adagrad(tensors, eps=a["eps"], **common)
     if name == "rmsprop":
-        return torch.optim.RMSprop(tensors, lr=a["lr"], alpha=a["decay_rate"], eps=a["eps"])
-    return torch.optim.Adam(tensors, lr=a["lr"], betas=(a["beta1"], a["beta2"]), eps=a["eps"])
+        return torch.optim.RMSprop(tensors, alpha=a["decay_rate"], eps=a["eps"], **common)
+    return torch.optim.Adam(tensors, betas=(a["beta1"], a["beta2"]), eps=a["eps"], **common)

@@ -42,7 +42,7 @@ def plot_feature_maps(maps, ncols=10, fig=None, size=0.9, titles=None, cmap="vir
 # --- the chapter on LeNet-5 and AlexNet: training curves, confusion matrix, cost of networks ---
 
 def plot_history(history, axes=None, val_label="validation"):
-    """Curves of a lib.train.train_torch history, per epoch: the loss (left), accuracy (right).
+    """Curves of a lib.train_torch.train_torch history, per epoch: the loss (left), accuracy (right).
 
     history: dict with "loss" and, if present, "train_acc" and "val_acc" (one value per epoch);
     val_label names the held-out data in the legend. axes: two axes (a new figure if None).

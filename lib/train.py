@@ -1,4 +1,4 @@
-"""Training loops: numpy ones for linear classifiers, and one torch loop for every network.
+"""Training loops for the linear classifiers, in numpy (the networks' torch loop: lib.train_torch).
 
 Linear classifiers (random search, gradient descent, minibatch SGD): the data X: (N, D)
 come in without a bias column; every function here appends
@@ -164,7 +164,7 @@ def decayed_lr(lr, epoch_losses, lr_decay, last_drop=0):
 
     epoch_losses: the mean training loss of every epoch so far. lr_decay = ("plateau", factor,
     patience): multiply lr by factor when the best loss of the last `patience` epochs is no
-    better than the best before them (at least `patience` epochs after the last drop; the
+    better than the best before them (more than `patience` epochs after the last drop; the
     lectures' "start at 0.1, drop to 0.01 when the loss plateaus"). ("step", factor, every):
     multiply lr by factor every `every` epochs. None: keep lr.
     """
@@ -180,7 +180,8 @@ def decayed_lr(lr, epoch_losses, lr_decay, last_drop=0):
     return lr, last_drop
 
 
-def _check_training(lr, batch_size, num_epochs, N):
+def check_training(lr, batch_size, num_epochs, N):
+    """Check a training loop's settings (this loop and lib.train_torch's); returns the batch size."""
     if not lr > 0:
         raise ValueError(f"lr must be > 0, got {lr}")
     if batch_size is not None and (int(batch_size) != batch_size or batch_size < 1):
@@ -212,7 +213,7 @@ def train_linear(X, y, num_classes, loss="softmax", reg=1e-4, lr=0.1, optimizer=
         raise ValueError(f"optimizer must be one of {list(OPTIMIZERS)}, got {optimizer!r}")
     X1, y = _check_data(X, y, num_classes)
     loss_fn = _loss_function(loss)
-    B = _check_training(lr, batch_size, num_epochs, len(X1))
+    B = check_training(lr, batch_size, num_epochs, len(X1))
     _check_decay(lr_decay)
     if (X_val is None) != (y_val is None):
         raise ValueError("X_val and y_val must be given together")
@@ -240,159 +241,3 @@ def train_linear(X, y, num_classes, loss="softmax", reg=1e-4, lr=0.1, optimizer=
             history["val_acc"].append(float(np.mean(np.argmax(X_val1 @ params["W"].T, axis=1) == y_val)))
         opt.lr, last_drop = decayed_lr(opt.lr, history["epoch_loss"], lr_decay, last_drop)
     return params["W"], history
-
-
-TORCH_LOSSES = ("cross_entropy", "mse")
-LR_SCHEDULES = (None, "cosine")
-
-
-def pick_device(device=None):
-    """The torch device to train on: the one asked for, else CUDA where it exists, else the CPU."""
-    import torch
-
-    return torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
-
-
-def random_shifts(X, max_shift=2):
-    """Data augmentation: each image of X (N, C, H, W) moved by its own random offset (dy, dx).
-
-    dy, dx are whole pixels drawn uniformly from -max_shift..max_shift by torch's generator;
-    pixels moved in from outside are 0. Introduced in the chapter on LeNet-5 and AlexNet.
-    """
-    import torch
-
-    if X.ndim != 4:
-        raise ValueError(f"X must be a batch of images (N, C, H, W), got shape {tuple(X.shape)}")
-    if int(max_shift) != max_shift or max_shift < 0:
-        raise ValueError(f"max_shift must be an integer >= 0, got {max_shift}")
-    (N, C, H, W), s = X.shape, int(max_shift)
-    dy, dx = torch.randint(0, 2 * s + 1, (2, N, 1), device=X.device)
-    rows = (dy + torch.arange(H, device=X.device)).view(N, 1, H, 1).expand(N, C, H, W + 2 * s)
-    cols = (dx + torch.arange(W, device=X.device)).view(N, 1, 1, W).expand(N, C, H, W)
-    return torch.nn.functional.pad(X, (s, s, s, s)).gather(2, rows).gather(3, cols)
-
-
-def _show_bar(bar, handle=None):
-    """Show or update a notebook bar: the widget for Jupyter, its text for the static HTML book."""
-    import html
-
-    from IPython.display import display
-
-    text = f'<pre style="white-space: pre-wrap">{html.escape(str(bar))}</pre>'
-    bundle = bar.container._repr_mimebundle_() | {"text/html": text}
-    return display(bundle, raw=True, display_id=True) if handle is None else handle.update(bundle, raw=True)
-
-
-def _torch_optimizer(model, optimizer, lr, weight_decay, lr_schedule, num_steps):
-    """torch.optim's optimizer of that name for the model, and a per-step learning-rate schedule."""
-    import torch
-
-    makers = {"sgd": lambda p: torch.optim.SGD(p, lr=lr, weight_decay=weight_decay),
-              "momentum": lambda p: torch.optim.SGD(p, lr=lr, momentum=0.9, weight_decay=weight_decay),
-              "adam": lambda p: torch.optim.Adam(p, lr=lr, weight_decay=weight_decay)}
-    if optimizer not in makers:
-        raise ValueError(f"optimizer must be one of {list(makers)}, got {optimizer!r}")
-    if lr_schedule not in LR_SCHEDULES:
-        raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got {lr_schedule!r}")
-    opt = makers[optimizer](model.parameters())
-    return opt, torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda t: 1.0 if lr_schedule is None else 0.5 * (1 + np.cos(np.pi * t / num_steps)))
-
-
-def _train_epoch(model, X_t, y_t, B, opt, schedule, loss_fn, augment):
-    """One pass over the data in shuffled minibatches of B (in order for full batch).
-
-    Returns the mean loss and, for integer labels y_t, the accuracy on the batches as trained.
-    """
-    import torch
-
-    model.train()
-    order = torch.randperm(len(X_t), device=X_t.device) if B < len(X_t) else torch.arange(len(X_t))
-    total, correct = 0.0, 0
-    for start in range(0, len(X_t), B):
-        idx = order[start:start + B]
-        opt.zero_grad()
-        out = model(X_t[idx] if augment is None else augment(X_t[idx]))
-        value = loss_fn(out, y_t[idx])
-        value.backward()
-        opt.step()
-        schedule.step()
-        total += value.item() * len(idx)
-        correct += int((out.argmax(dim=1) == y_t[idx]).sum()) if y_t.dtype == torch.long else 0
-    return total / len(X_t), correct / len(X_t)
-
-
-def train_torch(model, X, y, *, loss="cross_entropy", optimizer="adam", lr=1e-2, weight_decay=0.0,
-                batch_size=None, num_epochs=100, seed=0, X_val=None, y_val=None, progress=True,
-                device=None, augment=None, lr_schedule=None, running_acc=False):
-    """Train a torch model; the loop every network chapter shares. Returns the history dict.
-
-    X: (N, ...) array or tensor; y: (N,) integer labels for loss="cross_entropy", or targets
-    shaped like the model's output for loss="mse". optimizer: "sgd", "momentum" (0.9) or
-    "adam" from torch.optim; weight_decay is the L2 strength. batch_size=None is full batch.
-    augment: None or a function applied to every training batch X_b -> X_b (random_shifts).
-    lr_schedule: None (constant lr) or "cosine" (lr * (1 + cos(pi t / T)) / 2 at step t of T).
-    running_acc=True takes "train_acc" from the epoch's own (augmented) batches as they were
-    trained, at no cost, instead of from a separate pass over X after the epoch.
-    Trains on pick_device(device) (CUDA where available) and leaves the model there.
-    history: per-epoch "loss" (mean over the epoch's batches) and "lr" (at the epoch's start),
-    and for classification "train_acc" and, with X_val, y_val, "val_acc".
-    Introduced in the chapter on activations; augment and lr_schedule in the one on LeNet-5.
-    """
-    import torch
-    from tqdm.auto import tqdm
-    from tqdm.notebook import tqdm_notebook
-
-    if loss not in TORCH_LOSSES:
-        raise ValueError(f"loss must be one of {TORCH_LOSSES}, got {loss!r}")
-    if augment is not None and not callable(augment):
-        raise TypeError(f"augment must be None or a function of a batch, got {type(augment).__name__}")
-    B = _check_training(lr, batch_size, num_epochs, len(X))
-    if len(X) != len(y):
-        raise ValueError(f"X and y differ in length: {len(X)} and {len(y)}")
-    opt, schedule = _torch_optimizer(model, optimizer, lr, weight_decay, lr_schedule,
-                                     int(num_epochs) * -(-len(X) // B))
-    device = pick_device(device)
-    torch.manual_seed(seed)
-    model.to(device)
-    X_t = torch.as_tensor(np.asarray(X), dtype=torch.float32, device=device)
-    y_t = torch.as_tensor(np.asarray(y), dtype=torch.long if loss == "cross_entropy" else torch.float32,
-                          device=device)
-    loss_fn = torch.nn.functional.cross_entropy if loss == "cross_entropy" else torch.nn.functional.mse_loss
-    history = {"loss": [], "lr": []} | ({"train_acc": []} if loss == "cross_entropy" else {})
-    if X_val is not None and loss == "cross_entropy":
-        history["val_acc"] = []
-    in_notebook = progress and issubclass(tqdm, tqdm_notebook)
-    bar = tqdm(range(int(num_epochs)), desc="training", disable=not progress,
-               **({"display": False} if in_notebook else {}))
-    handle = _show_bar(bar) if in_notebook else None
-    for _ in bar:
-        history["lr"].append(float(opt.param_groups[0]["lr"]))
-        mean_loss, running = _train_epoch(model, X_t, y_t, B, opt, schedule, loss_fn, augment)
-        history["loss"].append(mean_loss)
-        if loss == "cross_entropy":
-            history["train_acc"].append(running if running_acc else torch_accuracy(model, X_t, y_t))
-            if "val_acc" in history:
-                history["val_acc"].append(torch_accuracy(model, X_val, y_val))
-        names = {"loss": "loss", "train_acc": "acc", "val_acc": "val_acc"}  # short: the bar is one line
-        bar.set_postfix({names[k]: v[-1] for k, v in history.items() if k in names}, refresh=False)
-    if handle is not None:
-        _show_bar(bar, handle)
-    return history
-
-
-def torch_accuracy(model, X, y, batch_size=1000):
-    """Fraction of rows of X the model labels as y (argmax of its outputs), without gradients.
-
-    Evaluates batch_size rows at a time, so that even all of MNIST fits in memory.
-    """
-    import torch
-
-    device = next(model.parameters()).device
-    model.eval()
-    with torch.no_grad():
-        X_t = torch.as_tensor(X if torch.is_tensor(X) else np.asarray(X), dtype=torch.float32, device=device)
-        y_t = torch.as_tensor(y if torch.is_tensor(y) else np.asarray(y), device=device)
-        correct = sum(int((model(X_t[i:i + batch_size]).argmax(dim=1) == y_t[i:i + batch_size]).sum())
-                      for i in range(0, len(X_t), batch_size))
-        return float(torch.tensor(correct, dtype=torch.float32) / len(X_t))  # as a float32 mean would be

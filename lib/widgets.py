@@ -82,3 +82,13 @@ class PageDemo(anywidget.AnyWidget):
     def _repr_mimebundle_(self, **kwargs):
         data, metadata = super()._repr_mimebundle_(**kwargs)
         return {**data, "text/html": self.static_html()}, metadata
+
+
+def show_progress(bar, handle=None):
+    """Show or update a tqdm progress bar in a notebook: the widget for Jupyter, its text for the
+    static HTML book (as a demo carries both). Returns the display handle to update it with."""
+    from IPython.display import display
+
+    text = f'<pre style="white-space: pre-wrap">{html.escape(str(bar))}</pre>'
+    bundle = bar.container._repr_mimebundle_() | {"text/html": text}
+    return display(bundle, raw=True, display_id=True) if handle is None else handle.update(bundle, raw=True)

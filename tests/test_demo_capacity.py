@@ -8,7 +8,7 @@ import torch
 
 from lib.data import make_spirals
 from lib.mlp import hidden_layer_weights, make_mlp, rounded
-from lib.train import train_torch
+from lib.train_torch import train_torch
 from lib.widgets import PageDemo
 
 MODULE = "async ([name, args]) => (await import('./widgets/capacity.js'))[name](...args)"

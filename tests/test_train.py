@@ -169,7 +169,7 @@ def _tiny_net(seed=0):
 
 def test_train_torch_learns_xor_which_no_linear_classifier_can():
     from lib.data import make_xor
-    from lib.train import torch_accuracy, train_torch
+    from lib.train_torch import torch_accuracy, train_torch
 
     X, y = make_xor(n=200, noise=0.2, seed=0)
     model = _tiny_net()
@@ -181,7 +181,7 @@ def test_train_torch_learns_xor_which_no_linear_classifier_can():
 def test_train_torch_is_deterministic_and_fits_regression_targets():
     import torch
 
-    from lib.train import train_torch
+    from lib.train_torch import train_torch
 
     x = np.linspace(-1, 1, 64)[:, None]
     runs = []
@@ -199,7 +199,7 @@ def test_train_torch_is_deterministic_and_fits_regression_targets():
     ({"lr_schedule": "linear"}, "lr_schedule"),
 ])
 def test_train_torch_rejects_bad_settings(kwargs, match):
-    from lib.train import train_torch
+    from lib.train_torch import train_torch
 
     with pytest.raises(ValueError, match=match):
         train_torch(_tiny_net(), np.zeros((4, 2)), np.zeros(4, dtype=int), progress=False, **kwargs)
@@ -210,7 +210,7 @@ def test_train_torch_rejects_bad_settings(kwargs, match):
 def test_random_shifts_moves_each_image_by_at_most_max_shift():
     import torch
 
-    from lib.train import random_shifts
+    from lib.data import random_shifts
 
     torch.manual_seed(0)
     X = torch.zeros(200, 2, 9, 9)
@@ -233,7 +233,7 @@ def test_train_torch_augments_every_batch_and_follows_the_cosine_schedule():
     import torch
 
     from lib.data import make_xor
-    from lib.train import train_torch
+    from lib.train_torch import train_torch
 
     X, y = make_xor(n=64, noise=0.2, seed=0)
     seen = []
@@ -253,7 +253,7 @@ def test_train_torch_in_a_notebook_shows_the_final_bar_as_text(monkeypatch):
     import tqdm.auto
     from tqdm.notebook import tqdm_notebook
 
-    from lib.train import train_torch
+    from lib.train_torch import train_torch
 
     shown = []
 
@@ -274,7 +274,8 @@ def test_train_torch_in_a_notebook_shows_the_final_bar_as_text(monkeypatch):
 def test_bad_augmentation_settings_are_named():
     import torch
 
-    from lib.train import random_shifts, train_torch
+    from lib.data import random_shifts
+    from lib.train_torch import train_torch
 
     with pytest.raises(TypeError, match="augment"):
         train_torch(_tiny_net(), np.zeros((4, 2)), np.zeros(4, dtype=int), progress=False, augment="shift")
@@ -287,7 +288,7 @@ def test_bad_augmentation_settings_are_named():
 def test_torch_accuracy_in_chunks_equals_one_pass():
     import torch
 
-    from lib.train import torch_accuracy
+    from lib.train_torch import torch_accuracy
 
     torch.manual_seed(0)
     X, y = torch.randn(2500, 2), torch.randint(0, 2, (2500,))
@@ -299,7 +300,7 @@ def test_torch_accuracy_in_chunks_equals_one_pass():
 
 def test_running_accuracy_comes_from_the_training_batches():
     from lib.data import make_xor
-    from lib.train import train_torch
+    from lib.train_torch import train_torch
 
     X, y = make_xor(n=200, noise=0.2, seed=0)
     full = train_torch(_tiny_net(), X, y, lr=0.05, batch_size=50, num_epochs=30, progress=False)
@@ -311,3 +312,12 @@ def test_running_accuracy_comes_from_the_training_batches():
     assert running["train_acc"][0] <= full["train_acc"][0]
     counts = [round(a * 200) for a in running["train_acc"]]
     assert all(abs(c - a * 200) < 1e-9 for c, a in zip(counts, running["train_acc"], strict=True))
+
+
+def test_plateau_decay_waits_more_than_patience_epochs_after_a_drop():
+    """As the docstring says: a drop needs more than `patience` epochs since the last one."""
+    flat = [1.0] * 10
+    assert decayed_lr(0.1, flat[:3], ("plateau", 0.1, 3), last_drop=0) == (0.1, 0)  # 3 epochs: too early
+    lr, drop = decayed_lr(0.1, flat[:4], ("plateau", 0.1, 3), last_drop=0)  # 4 > 3: the plateau counts
+    assert np.isclose(lr, 0.01) and drop == 4
+    assert decayed_lr(0.01, flat[:7], ("plateau", 0.1, 3), last_drop=4) == (0.01, 4)  # 3 since the drop
