@@ -1,4 +1,5 @@
-"""Two fixes to the HTML book, so that it works offline and loads without script errors.
+"""Three fixes to the HTML book, so that it works offline, loads without script errors, and
+carries nothing twice.
 
 1. Serve MathJax 3 from the built book itself, so maths renders with no network. The files
    come from the PyPI package django-static-mathjax (pinned in requirements.txt); `mathjax_path`

@@ -25,7 +25,8 @@ def _runtime(env, docname):
 def machine():
     """The build machine in words, e.g. '2 CPU cores, no GPU'."""
     cores = os.cpu_count() or 1
-    gpu = os.path.exists("/dev/nvidia0") or bool(os.environ.get("CUDA_VISIBLE_DEVICES"))
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")  # "" or "-1": the GPUs are hidden from CUDA
+    gpu = os.path.exists("/dev/nvidia0") and visible not in ("", "-1")
     return f"{cores} CPU core{'s' if cores > 1 else ''}, {'a GPU' if gpu else 'no GPU'}"
 
 

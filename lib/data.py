@@ -1,8 +1,9 @@
 """Offline datasets: scikit-learn's bundled digits and photographs, and small generated 2-D sets.
 
-Nothing here touches the network: the digits (1,797 real 8x8 images, 16 grey levels) and
-the two sample photographs ship inside scikit-learn. Introduced in the chapter on image
-classification.
+Nothing here touches the network unless asked: the digits (1,797 real 8x8 images, 16 grey
+levels) and the two sample photographs ship inside scikit-learn; only the opt-in full MNIST and
+CIFAR-10 (at the end) are downloaded, once, when a reader calls for them. Introduced in the
+chapter on image classification.
 """
 
 import numpy as np

@@ -79,3 +79,16 @@ def test_the_book_lists_a_chapter_s_references_under_its_heading_once():
     assert footbibliography.with_footbibliography(nb) == (nb, False)  # already there: unchanged
     no_heading = notebook(nbformat.v4.new_markdown_cell("# A page without references"))
     assert footbibliography.with_footbibliography(no_heading)[1] is False
+
+
+@pytest.mark.parametrize("visible", ["-1", "", "0"])
+def test_the_run_time_table_sees_no_gpu_where_cuda_sees_none(monkeypatch, visible):
+    """CUDA_VISIBLE_DEVICES=-1 (or empty) hides every GPU, and a variable alone is no GPU."""
+    import os
+
+    import run_times
+
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", visible)
+    has_device = os.path.exists("/dev/nvidia0")
+    expected = "a GPU" if has_device and visible == "0" else "no GPU"
+    assert run_times.machine().endswith(expected)
