@@ -2,7 +2,8 @@
 
 A gradient check: derive the analytic gradient, then compare it with
 (f(x + h e_k) - f(x - h e_k)) / 2h at every (or a few random) entries k.
-Introduced in the chapter on loss functions.
+Introduced in the chapter on loss functions; numerical_gradient_array (a layer's gradient
+against an upstream gradient) in the one on backpropagation.
 """
 
 import numpy as np
@@ -41,6 +42,15 @@ def numerical_gradient(f, x, h=1e-5):
     for index in np.ndindex(x.shape):
         grad[index] = _centred_difference(f, x, index, h)
     return grad
+
+
+def numerical_gradient_array(f, x, dout, h=1e-5):
+    """The gradient of sum(f(x) * dout) at x: what a layer's backward pass returns for the
+    upstream gradient dout (cs231n's eval_numerical_gradient_array). f maps x to an array
+    shaped like dout; x is nudged in place and restored, as in numerical_gradient.
+    """
+    dout = np.asarray(dout, dtype=np.float64)
+    return numerical_gradient(lambda v: np.sum(f(v) * dout), x, h)
 
 
 def relative_error(a, b):

@@ -71,3 +71,12 @@ def test_bad_input():
         grad_check_sparse(lambda v: 0.0, np.zeros(3), np.zeros(4))
     with pytest.raises(ValueError, match="num_checks"):
         grad_check_sparse(lambda v: 0.0, np.zeros(3), np.zeros(3), num_checks=0)
+
+
+def test_numerical_gradient_array_is_a_layers_backward_for_an_upstream_gradient():
+    """For f(x) = A x, the gradient of sum(f(x) * dout) is A^T dout: what the layer's backward returns."""
+    from lib.gradcheck import numerical_gradient_array
+
+    rng = np.random.default_rng(0)
+    A, x, dout = rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=3)
+    np.testing.assert_allclose(numerical_gradient_array(lambda v: A @ v, x, dout), A.T @ dout, atol=1e-9)
