@@ -182,26 +182,21 @@ def run_all(quick=False):
     return [row for fn in ALL.values() for row in fn(quick=quick)]
 
 
-# Chapter 11's recipe, augment=random_shifts aside (tests/test_bench.py checks they stay equal).
-LENET_RECIPE = {"optimizer": "adam", "lr": 2e-3, "batch_size": 64, "num_epochs": 12,
-                "lr_schedule": "cosine", "running_acc": True, "seed": 0}
-
-
 def lenet_time_to_accuracy(quick=False, target=0.985):
-    """LeNet-5 trained on the digits with chapter 11's recipe: the time until the test accuracy
-    first reaches `target` (epochs cost the same, so that is the total time times the fraction
-    of epochs run by then), the total time, and the final accuracy."""
+    """LeNet-5 trained on the digits with chapter 11's recipe (lib.models.LENET5_RECIPE): the time
+    until the test accuracy first reaches `target` (epochs cost the same, so that is the total
+    time times the fraction of epochs run by then), the total time, and the final accuracy."""
     import torch
 
-    from lib.data import load_digits_split, random_shifts, upsample_digits
-    from lib.models import lenet5
+    from lib.data import load_digits_split, upsample_digits
+    from lib.models import LENET5_RECIPE, lenet5
     from lib.train_torch import train_torch
 
     X_train, X_test, y_train, y_test = load_digits_split()
     X_train, X_test = upsample_digits(X_train), upsample_digits(X_test)
     if quick:
         X_train, y_train = X_train[:128], y_train[:128]
-    recipe = {**LENET_RECIPE, "augment": random_shifts} | ({"num_epochs": 2} if quick else {})
+    recipe = LENET5_RECIPE | ({"num_epochs": 2} if quick else {})  # chapter 11's, from lib
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # as the chapter does: one thread is faster for this small network
     try:

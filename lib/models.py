@@ -8,6 +8,14 @@ lib.models costs nothing. Introduced in the chapters on convolutional networks a
 and AlexNet.
 """
 
+from lib.data import random_shifts
+
+# How chapter 11 trains LeNet-5 on the digits (lib.train_torch.train_torch's settings), and the
+# benchmark with it: Adam, minibatches of 64, 12 epochs, random shifts of up to 2 pixels, a
+# cosine learning-rate schedule, and the training accuracy read from the batches as trained.
+LENET5_RECIPE = {"optimizer": "adam", "lr": 2e-3, "batch_size": 64, "num_epochs": 12,
+                 "augment": random_shifts, "lr_schedule": "cosine", "running_acc": True, "seed": 0}
+
 # VGG-16 (Simonyan & Zisserman 2015, configuration "D"): 3x3 convolutions with that many
 # filters (padding 1), "M" a 2x2 max-pool of stride 2.
 VGG16_CONFIG = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M")
