@@ -15,9 +15,14 @@ import re
 from pathlib import Path
 
 
+def without_magics(code):
+    """A cell's code as plain Python: each IPython magic or shell line (%pip, !ls) becomes `pass`."""
+    return re.sub(r"^(\s*)[%!].*$", r"\1pass", code, flags=re.M)
+
+
 def _lib_imports(code):
     """The lib modules a piece of Python imports: {'lib/knn.py', ...} (IPython magics ignored)."""
-    code = re.sub(r"^(\s*)[%!].*$", r"\1pass", code, flags=re.M)
+    code = without_magics(code)
     found = set()
     for node in ast.walk(ast.parse(code)):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "lib":

@@ -26,6 +26,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from parallel_execute import THREAD_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "chapters" / "03_linear_classifiers.ipynb"
@@ -73,7 +74,7 @@ def lab(tmp_path):
            "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "IPYTHONDIR": str(home / "ipython"),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("JUPYTER_TOKEN", None)
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    for name in THREAD_VARIABLES:  # the build's list (_ext/parallel_execute.py)
         env.setdefault(name, "1")  # the kernel shares two cores with the browser and the server
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
