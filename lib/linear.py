@@ -43,11 +43,18 @@ def linear_scores(X, W, b):
     return _check_X(X, W.shape[1]) @ W.T + b
 
 
+def with_bias(X):
+    """X: (N, D) -> [X, 1]: (N, D + 1), the input side of the bias trick."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError(f"X must be (N, D), got shape {X.shape}")
+    return np.hstack([X, np.ones((len(X), 1))])
+
+
 def bias_trick(X, W, b):
     """Fold b into W: X1 = [X, 1]: (N, D+1) and W1 = [W, b]: (C, D+1), with X1 W1^T = X W^T + b."""
     W, b = _check_params(W, b)
-    X = _check_X(X, W.shape[1])
-    return np.hstack([X, np.ones((len(X), 1))]), np.hstack([W, b[:, None]])
+    return with_bias(_check_X(X, W.shape[1])), np.hstack([W, b[:, None]])
 
 
 def softmax(scores):

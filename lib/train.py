@@ -9,6 +9,8 @@ Introduced in the chapter on gradient descent.
 
 import numpy as np
 
+from lib.linear import with_bias
+
 LOSSES = ("softmax", "svm")
 DECAYS = ("plateau", "step")
 
@@ -19,14 +21,6 @@ def _loss_function(name):
     if name not in LOSSES:
         raise ValueError(f"loss must be one of {LOSSES}, got {name!r}")
     return {"softmax": losses.softmax_loss_vectorized, "svm": losses.svm_loss_vectorized}[name]
-
-
-def with_bias(X):
-    """X: (N, D) -> [X, 1]: (N, D + 1), the input side of the bias trick."""
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2:
-        raise ValueError(f"X must be (N, D), got shape {X.shape}")
-    return np.hstack([X, np.ones((len(X), 1))])
 
 
 def _check_data(X, y, num_classes, name="X"):

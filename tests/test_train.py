@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from lib.data import make_blobs2d
+from lib.linear import with_bias
 from lib.losses import softmax_loss_vectorized, svm_loss_vectorized
 from lib.train import (
     accuracy,
@@ -14,7 +15,6 @@ from lib.train import (
     predict_linear,
     random_search,
     train_linear,
-    with_bias,
 )
 
 
