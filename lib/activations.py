@@ -10,8 +10,19 @@ activation functions.
 
 import numpy as np
 
+# The activations a torch network of the book can have (lib.mlp.make_mlp, make_deep_net below),
+# as torch.nn's class names; "identity" puts nothing between the layers.
 TORCH_NAMES = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU",
-               "elu": "ELU", "linear": None}
+               "elu": "ELU", "identity": "Identity"}
+
+
+def torch_activation(name):
+    """The torch.nn module of the activation called name (a key of TORCH_NAMES)."""
+    import torch
+
+    if name not in TORCH_NAMES:
+        raise ValueError(f"activation must be one of {list(TORCH_NAMES)}, got {name!r}")
+    return getattr(torch.nn, TORCH_NAMES[name])()
 
 
 def sigmoid(x):
@@ -139,35 +150,31 @@ def collapse_linear_layers(W1, b1, W2, b2):
 
 
 def make_deep_net(activation, depth, width, in_dim, out_dim, seed=0, init_scale=1.0, bias_init=0.0):
-    """A fully connected torch net: depth Linear layers with the activation between them.
+    """lib.mlp.make_mlp's network with depth Linear layers, initialised to watch gradients flow.
 
     Shapes: in_dim -> width -> ... -> width -> out_dim; depth = 1 is a linear classifier.
-    activation: a name in TORCH_NAMES ("linear": nothing between the layers, only Linears).
+    activation: a name in TORCH_NAMES ("identity": nothing between the layers, only Linears).
     Every weight is drawn from N(0, init_scale^2 / fan_in) (init_scale = 1 keeps the variance
     of a layer's outputs equal to that of its inputs; sqrt(2) does so through a ReLU) with
     a generator seeded by seed; every bias starts at bias_init.
     """
     import torch
 
-    if activation not in TORCH_NAMES:
-        raise ValueError(f"activation must be one of {list(TORCH_NAMES)}, got {activation!r}")
+    from lib.mlp import make_mlp
+
     for name, value in (("depth", depth), ("width", width), ("in_dim", in_dim), ("out_dim", out_dim)):
         if int(value) != value or value < 1:
             raise ValueError(f"{name} must be an integer >= 1, got {value}")
     if not init_scale > 0:
         raise ValueError(f"init_scale must be > 0, got {init_scale}")
-    sizes = [int(in_dim)] + [int(width)] * (int(depth) - 1) + [int(out_dim)]
+    model = make_mlp([int(in_dim)] + [int(width)] * (int(depth) - 1) + [int(out_dim)], activation)
     generator = torch.Generator().manual_seed(seed)
-    layers = []
-    for k, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-        linear = torch.nn.Linear(fan_in, fan_out)
-        with torch.no_grad():
+    with torch.no_grad():
+        for linear in (m for m in model if isinstance(m, torch.nn.Linear)):
+            fan_out, fan_in = linear.weight.shape
             linear.weight.copy_(torch.randn(fan_out, fan_in, generator=generator) * init_scale / fan_in**0.5)
             linear.bias.fill_(bias_init)
-        layers.append(linear)
-        if k < depth - 1 and activation != "linear":
-            layers.append(getattr(torch.nn, TORCH_NAMES[activation])())
-    return torch.nn.Sequential(*layers)
+    return model
 
 
 def _check_model_data(model, X):

@@ -9,6 +9,8 @@ chapter on backpropagation.
 
 import numpy as np
 
+from lib.activations import sigmoid
+
 ACTIVATIONS = ("relu", "sigmoid", "tanh")
 
 
@@ -60,9 +62,7 @@ def relu_backward(dout, cache):
 
 def sigmoid_forward(x):
     """out = 1 / (1 + e^-x) elementwise, computed without overflow for large |x|."""
-    x = _array("x", x)
-    z = np.exp(-np.abs(x))
-    out = np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
+    out = sigmoid(_array("x", x))
     return out, out
 
 

@@ -10,24 +10,16 @@ Introduced in the chapter on multi-layer perceptrons.
 
 import numpy as np
 
-ACTIVATIONS = ("relu", "sigmoid", "tanh", "identity")
-
-
-def _activation(name):
-    import torch
-
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {name!r}")
-    return {"relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid, "tanh": torch.nn.Tanh,
-            "identity": torch.nn.Identity}[name]()
+from lib.activations import torch_activation
 
 
 def make_mlp(sizes, activation="relu"):
     """A fully connected network as torch.nn.Sequential: Linear, act, Linear, ..., Linear.
 
     sizes: [D_in, H_1, ..., H_k, D_out], at least two positive integers; there is one
-    nn.Linear (with bias) between consecutive sizes and the activation ("relu", "sigmoid",
-    "tanh" or "identity") after every layer but the last. make_mlp([2, 64, 3]) maps (N, 2)
+    nn.Linear (with bias) between consecutive sizes and the activation (a name of
+    lib.activations.TORCH_NAMES: "relu", "sigmoid", "tanh", "identity", ...) after every layer
+    but the last. make_mlp([2, 64, 3]) maps (N, 2)
     inputs to (N, 3) scores. Weights start at torch's default initialization, so seed first.
     """
     import torch
@@ -35,11 +27,11 @@ def make_mlp(sizes, activation="relu"):
     sizes = list(sizes)
     if len(sizes) < 2 or any(int(s) != s or s < 1 for s in sizes):
         raise ValueError(f"sizes must be a list of at least two positive integers, got {sizes}")
-    _activation(activation)
+    torch_activation(activation)  # a clear error before any layer is built
     layers = []
     for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         if i > 0:
-            layers.append(_activation(activation))
+            layers.append(torch_activation(activation))
         layers.append(torch.nn.Linear(int(d_in), int(d_out)))
     return torch.nn.Sequential(*layers)
 

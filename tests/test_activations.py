@@ -112,7 +112,7 @@ def test_make_deep_net_shapes_init_and_seed():
 
 
 def test_deep_linear_net_is_one_linear_map():
-    net = make_deep_net("linear", 4, 6, 3, 2).double()
+    net = make_deep_net("identity", 4, 6, 3, 2).double()
     W, b = net[0].weight.detach().numpy(), net[0].bias.detach().numpy()
     for layer in list(net)[1:]:
         if isinstance(layer, torch.nn.Linear):
