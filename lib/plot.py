@@ -1,4 +1,6 @@
-"""Every picture in the book. Each function draws on the axes (or figure) it is given, or a new one.
+"""The pictures of the chapters up to multilayer perceptrons (the networks' pictures are in
+lib.plot_nets, computational graphs in lib.plot_graph, the figure style in lib.style). Each
+function draws on the axes (or figure) it is given, or a new one (axes_or_new, figure_or_new).
 
 Colours come from the Okabe-Ito palette, which reads for colour-blind readers too.
 """
@@ -13,7 +15,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">"]
 
 
-def _axes(ax):
+def axes_or_new(ax):
+    """ax, or new axes of a new figure when ax is None (every picture of lib draws this way)."""
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -21,7 +24,8 @@ def _axes(ax):
     return ax
 
 
-def _figure(fig, figsize):
+def figure_or_new(fig, figsize):
+    """fig, or a new figure of that size when fig is None."""
     if fig is None:
         import matplotlib.pyplot as plt
 
@@ -38,7 +42,7 @@ def class_colors(num_classes):
 
 def scatter_classes(X, y, ax=None, num_classes=None, size=30, edge="white"):
     """2-D points, one colour and marker per class. X: (N, 2), y: (N,)."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim != 2 or X.shape[1] != 2 or len(X) != len(y):
         raise ValueError(f"need X of shape (N, 2) and y of shape (N,), got {X.shape} and {y.shape}")
@@ -57,7 +61,7 @@ def plot_decision_regions(predict, X, y, ax=None, num_classes=None, resolution=1
     predict: a function from (M, 2) points to (M,) integer labels.
     extent: (xmin, xmax, ymin, ymax); by default the data's range plus a margin.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     X, y = np.asarray(X), np.asarray(y)
     num_classes = num_classes or int(y.max()) + 1
     if extent is None:
@@ -86,7 +90,7 @@ def show_images(images, titles=None, ncols=8, fig=None, cmap="gray_r", size=1.1,
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
     size = min(size, MAX_WIDTH / ncols)  # the book's widest figure (lib.style)
-    fig = _figure(fig, (size * ncols, size * nrows + (0.25 * nrows if titles is not None else 0)))
+    fig = figure_or_new(fig, (size * ncols, size * nrows + (0.25 * nrows if titles is not None else 0)))
     axes = fig.subplots(nrows, ncols, squeeze=False)
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
@@ -115,7 +119,7 @@ def plot_templates(W, image_shape, class_names=None, fig=None, ncols=None):
 def plot_cross_validation(results, ax=None, xlabel="k"):
     """k-fold results {setting: [accuracy per fold]}: each fold a point, a line through the means,
     bars for one standard deviation (the deck's picture)."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     keys = list(results)
     for key in keys:
         accs = np.asarray(results[key])
@@ -133,7 +137,7 @@ def plot_cross_validation(results, ax=None, xlabel="k"):
 def plot_class_lines(W, b, ax=None, extent=(-1.0, 1.0, -1.0, 1.0), arrow_length=0.25):
     """For each row of a 2-D linear classifier W: (C, 2), b: (C,), the line w_c.x + b_c = 0
     (where class c's score is zero) and an arrow along w_c (the way its score grows)."""
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     W, b = np.asarray(W, dtype=float), np.asarray(b, dtype=float)
     if W.ndim != 2 or W.shape[1] != 2 or b.shape != (len(W),):
         raise ValueError(f"need W of shape (C, 2) and b of shape (C,), got {W.shape} and {b.shape}")
@@ -181,7 +185,7 @@ def plot_score_equation(W, x, b, class_names=None, image_shape=None, ax=None):
     """
     import matplotlib as mpl
 
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     W, x, b = np.asarray(W, dtype=float), np.asarray(x, dtype=float), np.asarray(b, dtype=float)
     if W.ndim != 2 or x.shape != (W.shape[1],) or b.shape != (len(W),):
         raise ValueError(f"need W (C, D), x (D,), b (C,), got {W.shape}, {x.shape}, {b.shape}")
@@ -219,7 +223,7 @@ def show_pixel_values(image, ax=None, fmt="{:.0f}", cmap="gray_r", vmin=None, vm
 
     fmt formats each value; the text is white on dark cells and black on light ones.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     image = np.asarray(image, dtype=np.float64)
     if image.ndim != 2:
         raise ValueError(f"image must be a grey image (H, W), got shape {image.shape}")
@@ -246,7 +250,7 @@ def plot_trajectories(loss, trajectories, ax=None, extent=(-1.0, 1.0, -1.0, 1.0)
     Contour levels sit at quantiles of the loss over the window, so every surface shows detail;
     the axes stay on extent (xmin, xmax, ymin, ymax) even if a path runs away.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     if len(extent) != 4:
         raise ValueError(f"extent must be (xmin, xmax, ymin, ymax), got {extent}")
     xs = np.linspace(extent[0], extent[1], resolution)
@@ -272,7 +276,7 @@ def plot_layer_norms(norms, ax=None, colors=None, ylim=None, ylabel="gradient no
     norms: {label: (L,) array}, e.g. lib.activations.layer_gradient_norms of each net; layer
     1 is the one next to the input. colors: {label: colour} or a list (else PALETTE).
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     if not isinstance(colors, dict):
         colors = dict(zip(norms, colors or PALETTE * 3, strict=False))
     for (label, values), marker in zip(norms.items(), MARKERS * 3, strict=False):

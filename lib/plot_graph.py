@@ -2,7 +2,7 @@
 edge carrying its forward value above and its gradient below (the chapter on backpropagation).
 """
 
-from lib.plot import PALETTE, _axes
+from lib.plot import PALETTE, axes_or_new
 from lib.style import SMALL
 
 
@@ -57,7 +57,7 @@ def plot_computational_graph(output, ax=None, fmt="{:.3g}", show_grads=True, box
     wrap: at most this many operation columns side by side, the rest in bands below (a long
     graph in a narrow figure); None: one band.
     """
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     order = output.topological_order()
     pos = _graph_layout(order, wrap)
     xy = {key: (1.7 * c, 1.25 * r) for key, (c, r) in pos.items()}

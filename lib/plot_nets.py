@@ -76,7 +76,7 @@ def plot_confusion_matrix(y_true, y_pred, ax=None, class_names=None):
     y_true, y_pred: (N,) integer labels 0..C-1. The diagonal holds the correct answers; every
     mistake off it is written in red. Introduced in the chapter on LeNet-5 and AlexNet.
     """
-    from lib.plot import PALETTE, _axes
+    from lib.plot import PALETTE, axes_or_new
 
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.ndim != 1 or y_true.shape != y_pred.shape:
@@ -91,7 +91,7 @@ def plot_confusion_matrix(y_true, y_pred, ax=None, class_names=None):
         raise ValueError(f"class_names has {C} names, but the labels go up to {top}")
     counts = np.zeros((C, C), dtype=int)
     np.add.at(counts, (y_true, y_pred), 1)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     ax.imshow(counts, cmap="Blues", vmin=0, vmax=counts.max() * 1.3)
     for i, j in zip(*np.nonzero(counts), strict=True):
         ax.text(j, i, str(counts[i, j]), ha="center", va="center", fontsize=SMALL,
@@ -120,10 +120,10 @@ def plot_complexity(totals, ax=None):
 
     totals: {name: lib.models.layer_totals(...)}. Introduced in the chapter on LeNet-5 and AlexNet.
     """
-    from lib.plot import MARKERS, PALETTE, _axes
+    from lib.plot import MARKERS, PALETTE, axes_or_new
 
     _check_totals(totals)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     values = np.array([[t["macs"], t["params"]] for t in totals.values()], dtype=float)
     for k, (name, t) in enumerate(totals.items()):
         ax.scatter(t["macs"], t["params"], s=90, color=PALETTE[k % len(PALETTE)], marker=MARKERS[k % 10],
@@ -149,10 +149,10 @@ def plot_cost_split(totals, ax=None):
     multiply-adds), each split into convolutional and fully connected layers, in percent.
     Introduced in the chapter on LeNet-5 and AlexNet.
     """
-    from lib.plot import PALETTE, _axes
+    from lib.plot import PALETTE, axes_or_new
 
     _check_totals(totals)
-    ax = _axes(ax)
+    ax = axes_or_new(ax)
     labels, position = [], 0
     for name, t in totals.items():
         for what, word in [("params", "parameters"), ("macs", "multiply-adds")]:
