@@ -34,7 +34,7 @@ def knn_distances(quick=False, repeats=3):
     from lib.data import load_digits_split
     from lib.knn import distances_no_loops, distances_one_loop, distances_two_loops
 
-    X_train, X_test = load_digits_split()[:2]
+    X_train, _, X_test, _ = load_digits_split()
     X_test = X_test[: 20 if quick else 200]
     ours = distances_no_loops(X_test, X_train)
     peers = {
@@ -99,7 +99,7 @@ def mlp_step(quick=False, repeats=5):
     from lib.data import load_digits_split
     from lib.layers import MLP
 
-    X, _, y, _ = load_digits_split()
+    X, y, _, _ = load_digits_split()
     X = X[:128] / 16.0 if quick else X / 16.0
     y = y[: len(X)]
     net = MLP([64, 100, 10], seed=0)
@@ -192,7 +192,7 @@ def lenet_time_to_accuracy(quick=False, target=0.985):
     from lib.models import LENET5_RECIPE, lenet5
     from lib.train_torch import train_torch
 
-    X_train, X_test, y_train, y_test = load_digits_split()
+    X_train, y_train, X_test, y_test = load_digits_split()
     X_train, X_test = upsample_digits(X_train), upsample_digits(X_test)
     if quick:
         X_train, y_train = X_train[:128], y_train[:128]

@@ -16,11 +16,12 @@ def _check_fraction(name, value):
         raise ValueError(f"{name} must be a fraction between 0 and 1, got {value}")
 
 
-def load_digits_split(test_size=0.2, seed=0):
+def load_digits_split(test_size=0.2, seed=0, unit=False):
     """The digits as flat float64 rows, split into a stratified train and test set.
 
-    Returns X_train: (N_train, 64), X_test: (N_test, 64) with pixel values 0..16,
-    y_train: (N_train,), y_test: (N_test,) with labels 0..9.
+    Returns X_train: (N_train, 64), y_train: (N_train,), X_test: (N_test, 64), y_test: (N_test,)
+    (the order of load_mnist and load_cifar10), with labels 0..9 and pixel values 0..16, or,
+    with unit=True, the same divided by 16: pixels in [0, 1], as networks want them.
     """
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -28,7 +29,11 @@ def load_digits_split(test_size=0.2, seed=0):
     _check_fraction("test_size", test_size)
     digits = load_digits()
     X, y = digits.data.astype(np.float64), digits.target.astype(np.int64)
-    return tuple(train_test_split(X, y, test_size=test_size, random_state=seed, stratify=y))
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, random_state=seed,
+                                                        stratify=y)
+    if unit:
+        X_train, X_test = X_train / 16.0, X_test / 16.0
+    return X_train, y_train, X_test, y_test
 
 
 def load_digit_images():

@@ -7,13 +7,15 @@ from lib import data
 
 
 def test_digits_split_is_stratified_deterministic_and_offline():
-    X_train, X_test, y_train, y_test = data.load_digits_split(test_size=0.2, seed=0)
+    X_train, y_train, X_test, y_test = data.load_digits_split(test_size=0.2, seed=0)
     assert X_train.shape == (1437, 64) and X_test.shape == (360, 64)
     assert X_train.dtype == np.float64 and X_train.min() == 0 and X_train.max() == 16
     assert np.array_equal(np.bincount(y_test), np.bincount(y_test, minlength=10))
     assert abs(np.bincount(y_test).min() - 36) <= 1  # stratified: about 36 of each digit
     again = data.load_digits_split(test_size=0.2, seed=0)
     assert np.array_equal(again[0], X_train) and np.array_equal(again[3], y_test)
+    unit = data.load_digits_split(test_size=0.2, seed=0, unit=True)  # pixels in [0, 1], same split
+    assert np.array_equal(unit[0] * 16, X_train) and np.array_equal(unit[1], y_train) and unit[0].max() == 1
 
 
 def test_digit_images_and_photos():

@@ -14,7 +14,7 @@ from lib.widgets import PageDemo
 @pytest.fixture(scope="module")
 def chapter():
     """Chapter 5's measurements and its demo cell: (N, batch sizes, noise, demo)."""
-    X_train, _, y_train, _ = load_digits_split()
+    X_train, y_train, _, _ = load_digits_split()
     X_train = X_train / 16.0
     N, C = len(X_train), 10
     W_init = 0.001 * np.random.default_rng(0).standard_normal((C, X_train.shape[1] + 1))

@@ -16,7 +16,7 @@ SIZES = [64] + [WIDTH] * (DEPTH - 1) + [10]
 
 def gradient_demo():
     """The chapter's demo cell, on the chapter's 32 digits."""
-    X_train, _, y_train, _ = load_digits_split()
+    X_train, y_train, _, _ = load_digits_split()
     batch = np.random.default_rng(0).choice(len(X_train), 32, replace=False)
     demo = PageDemo("gradient_flow", X=X_train[batch].round().astype(int).tolist(), pixel_max=16,
                     y=y_train[batch].tolist(), sizes=SIZES, seed=0, activation="sigmoid", scale=1.0,

@@ -144,7 +144,7 @@ def test_mlp_learns_digits():
     from lib.data import load_digits_split, minibatches
     from lib.optim import Adam
 
-    X_train, X_test, y_train, y_test = load_digits_split()
+    X_train, y_train, X_test, y_test = load_digits_split()
     model = MLP([64, 32, 10], seed=0)
     opt = Adam(model.params, lr=1e-2)
     rng = np.random.default_rng(0)
