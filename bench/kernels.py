@@ -99,15 +99,11 @@ def mlp_step(quick=False, repeats=5):
     from lib.data import load_digits_split
     from lib.layers import MLP
 
-    X, y, _, _ = load_digits_split()
-    X = X[:128] / 16.0 if quick else X / 16.0
+    X, y, _, _ = load_digits_split(unit=True)
+    X = X[:128] if quick else X
     y = y[: len(X)]
     net = MLP([64, 100, 10], seed=0)
-    model = torch.nn.Sequential(torch.nn.Linear(64, 100), torch.nn.ReLU(), torch.nn.Linear(100, 10)).double()
-    with torch.no_grad():
-        for layer, k in ((model[0], 1), (model[2], 2)):
-            layer.weight.copy_(torch.from_numpy(net.params[f"W{k}"]))
-            layer.bias.copy_(torch.from_numpy(net.params[f"b{k}"]))
+    model = net.to_torch()  # the same weights
     X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     lr = 0.1

@@ -174,3 +174,19 @@ class MLP:
     def predict(self, X):
         """Predicted labels (N,) of X: (N, D): the class with the highest score."""
         return np.argmax(self.forward(X)[0], axis=1)
+
+    def to_torch(self):
+        """The same network in torch, with these weights: lib.mlp.make_mlp(sizes, activation) in
+        float64, whose i-th nn.Linear holds W{i} and b{i} (to check gradients against autograd,
+        or to time the two)."""
+        import torch
+
+        from lib.mlp import make_mlp
+
+        model = make_mlp(self.sizes, self.activation).double()
+        linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+        with torch.no_grad():
+            for k, layer in enumerate(linears, start=1):
+                layer.weight.copy_(torch.from_numpy(self.params[f"W{k}"]))
+                layer.bias.copy_(torch.from_numpy(self.params[f"b{k}"]))
+        return model

@@ -180,3 +180,17 @@ def test_bad_input():
         MLP([4, 2], weight_scale=0)
     with pytest.raises(ValueError, match="X must be"):
         MLP([4, 2]).forward(np.ones((3, 5)))
+
+
+def test_the_numpy_mlp_in_torch_computes_the_same_scores_and_gradients():
+    import torch
+
+    net = MLP([5, 7, 3], activation="tanh", seed=2)
+    X, y = np.random.default_rng(0).normal(size=(6, 5)), np.array([0, 1, 2, 0, 1, 2])
+    model = net.to_torch()
+    scores = model(torch.from_numpy(X))
+    assert np.allclose(scores.detach().numpy(), net.forward(X)[0], atol=1e-12)
+    torch.nn.functional.cross_entropy(scores, torch.from_numpy(y)).backward()
+    _, grads = net.loss(X, y)
+    assert relative_error(model[0].weight.grad.numpy(), grads["W1"]) < 1e-12
+    assert relative_error(model[2].bias.grad.numpy(), grads["b2"]) < 1e-12
