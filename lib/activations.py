@@ -10,6 +10,8 @@ activation functions.
 
 import numpy as np
 
+from lib._checks import integer
+
 # The activations a torch network of the book can have (lib.mlp.make_mlp, make_deep_net below),
 # as torch.nn's class names; "identity" puts nothing between the layers.
 TORCH_NAMES = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "leaky_relu": "LeakyReLU",
@@ -162,12 +164,11 @@ def make_deep_net(activation, depth, width, in_dim, out_dim, seed=0, init_scale=
 
     from lib.mlp import make_mlp
 
-    for name, value in (("depth", depth), ("width", width), ("in_dim", in_dim), ("out_dim", out_dim)):
-        if int(value) != value or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {value}")
+    depth, width = integer("depth", depth, 1), integer("width", width, 1)
+    in_dim, out_dim = integer("in_dim", in_dim, 1), integer("out_dim", out_dim, 1)
     if not init_scale > 0:
         raise ValueError(f"init_scale must be > 0, got {init_scale}")
-    model = make_mlp([int(in_dim)] + [int(width)] * (int(depth) - 1) + [int(out_dim)], activation)
+    model = make_mlp([in_dim] + [width] * (depth - 1) + [out_dim], activation)
     generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for linear in (m for m in model if isinstance(m, torch.nn.Linear)):

@@ -15,6 +15,8 @@ import numbers
 
 import numpy as np
 
+from lib._checks import integer
+
 
 def _check_number(name, value):
     if not isinstance(value, numbers.Real) or isinstance(value, bool):
@@ -219,10 +221,8 @@ def random_expression(rng, num_leaves=3, depth=4):
 
     op: a key of EXPRESSION_OPS; a child is another tree or ("leaf", k), k in 0..num_leaves-1.
     """
-    if int(num_leaves) != num_leaves or num_leaves < 1:
-        raise ValueError(f"num_leaves must be an integer >= 1, got {num_leaves}")
-    if int(depth) != depth or depth < 1:
-        raise ValueError(f"depth must be an integer >= 1, got {depth}")
+    num_leaves = integer("num_leaves", num_leaves, 1)
+    depth = integer("depth", depth, 1)
     arity = 2 if rng.random() < 0.4 else 1  # binary operations 40% of the time: bushier trees
     op = str(rng.choice([name for name, fn in EXPRESSION_OPS.items() if fn.__code__.co_argcount == arity]))
     children = [("leaf", int(rng.integers(num_leaves))) if depth == 1 or rng.random() < 0.2

@@ -9,15 +9,7 @@ of the forward inputs. Introduced in the chapter on convolutional networks.
 
 import numpy as np
 
-
-def _integer(name, value, minimum):
-    try:
-        ok = not isinstance(value, bool) and int(value) == value and value >= minimum
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+from lib._checks import integer
 
 
 def conv_output_size(size, kernel, padding=0, stride=1):
@@ -25,8 +17,8 @@ def conv_output_size(size, kernel, padding=0, stride=1):
 
     size W: input width; kernel K; padding P on each side; stride S.
     """
-    size, kernel = _integer("size", size, 1), _integer("kernel", kernel, 1)
-    padding, stride = _integer("padding", padding, 0), _integer("stride", stride, 1)
+    size, kernel = integer("size", size, 1), integer("kernel", kernel, 1)
+    padding, stride = integer("padding", padding, 0), integer("stride", stride, 1)
     if kernel > size + 2 * padding:
         raise ValueError(f"kernel {kernel} is larger than the padded input {size} + 2 * {padding}")
     return (size - kernel + 2 * padding) // stride + 1
@@ -51,8 +43,8 @@ def conv_layer_stats(in_shape, num_filters, kernel, padding=0, stride=1):
     """
     if len(tuple(in_shape)) != 3:
         raise ValueError(f"in_shape must be (C, H, W), got {in_shape!r}")
-    C, H, W = (_integer("in_shape", v, 1) for v in in_shape)
-    F, K = _integer("num_filters", num_filters, 1), _integer("kernel", kernel, 1)
+    C, H, W = (integer("in_shape", v, 1) for v in in_shape)
+    F, K = integer("num_filters", num_filters, 1), integer("kernel", kernel, 1)
     H_out, W_out = conv_output_size(H, K, padding, stride), conv_output_size(W, K, padding, stride)
     return {"out_shape": (F, H_out, W_out), "weight_shape": (F, C, K, K), "params": F * C * K * K + F,
             "macs": F * H_out * W_out * C * K * K,
@@ -68,7 +60,7 @@ def _check_conv(x, w, b, stride, padding):
                          f"got shape {w.shape}")
     if b.shape != (w.shape[0],):
         raise ValueError(f"b must be (F,) = ({w.shape[0]},) to match w, got shape {b.shape}")
-    stride, padding = _integer("stride", stride, 1), _integer("padding", padding, 0)
+    stride, padding = integer("stride", stride, 1), integer("padding", padding, 0)
     H, W = x.shape[2:]
     if w.shape[2] > H + 2 * padding or w.shape[3] > W + 2 * padding:
         raise ValueError(f"w's kernel {w.shape[2]}x{w.shape[3]} is larger than the padded input "
@@ -125,7 +117,7 @@ def conv_backward_naive(dout, cache):
 
 def _kernel_pair(kernel):
     KH, KW = (kernel, kernel) if np.ndim(kernel) == 0 else tuple(kernel)
-    return _integer("kernel", KH, 1), _integer("kernel", KW, 1)
+    return integer("kernel", KH, 1), integer("kernel", KW, 1)
 
 
 def im2col(x, kernel, stride=1, padding=0):
@@ -137,7 +129,7 @@ def im2col(x, kernel, stride=1, padding=0):
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 4:
         raise ValueError(f"x must be (N, C, H, W), got shape {x.shape}")
-    (KH, KW), S, P = _kernel_pair(kernel), _integer("stride", stride, 1), _integer("padding", padding, 0)
+    (KH, KW), S, P = _kernel_pair(kernel), integer("stride", stride, 1), integer("padding", padding, 0)
     H_out, W_out = conv_output_size(x.shape[2], KH, P, S), conv_output_size(x.shape[3], KW, P, S)
     windows = np.lib.stride_tricks.sliding_window_view(_pad(x, P), (KH, KW), axis=(2, 3))
     windows = windows[:, :, ::S, ::S][:, :, :H_out, :W_out]  # (N, C, H', W', KH, KW), a view
@@ -151,7 +143,7 @@ def col2im(cols, x_shape, kernel, stride=1, padding=0):
     cols: (N, C KH KW, H' W'); overlapping fields add up (torch.nn.functional.fold).
     """
     N, C, H, W = x_shape
-    (KH, KW), S, P = _kernel_pair(kernel), _integer("stride", stride, 1), _integer("padding", padding, 0)
+    (KH, KW), S, P = _kernel_pair(kernel), integer("stride", stride, 1), integer("padding", padding, 0)
     H_out, W_out = conv_output_size(H, KH, P, S), conv_output_size(W, KW, P, S)
     cols = np.asarray(cols, dtype=np.float64)
     if cols.shape != (N, C * KH * KW, H_out * W_out):
@@ -197,7 +189,7 @@ def max_pool_forward(x, pool=2, stride=2):
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 4:
         raise ValueError(f"x must be (N, C, H, W), got shape {x.shape}")
-    pool, stride = _integer("pool", pool, 1), _integer("stride", stride, 1)
+    pool, stride = integer("pool", pool, 1), integer("stride", stride, 1)
     if pool > min(x.shape[2:]):
         raise ValueError(f"pool {pool} is larger than the input's {x.shape[2]}x{x.shape[3]}")
     cols = im2col(x.reshape(-1, 1, *x.shape[2:]), pool, stride)  # (N C, pool^2, H' W')

@@ -8,6 +8,8 @@ chapter on image classification.
 
 import numpy as np
 
+from lib._checks import integer
+
 DIGIT_CLASSES = [str(d) for d in range(10)]
 
 
@@ -143,8 +145,7 @@ def random_shifts(X, max_shift=2):
 
     if X.ndim != 4:
         raise ValueError(f"X must be a batch of images (N, C, H, W), got shape {tuple(X.shape)}")
-    if int(max_shift) != max_shift or max_shift < 0:
-        raise ValueError(f"max_shift must be an integer >= 0, got {max_shift}")
+    max_shift = integer("max_shift", max_shift, 0)
     (N, C, H, W), s = X.shape, int(max_shift)
     dy, dx = torch.randint(0, 2 * s + 1, (2, N, 1), device=X.device)
     rows = (dy + torch.arange(H, device=X.device)).view(N, 1, H, 1).expand(N, C, H, W + 2 * s)

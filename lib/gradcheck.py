@@ -8,6 +8,8 @@ against an upstream gradient) in the one on backpropagation.
 
 import numpy as np
 
+from lib._checks import integer
+
 TINY = 1e-300  # keeps 0 / 0 out of relative_error when both arguments are zero
 
 
@@ -73,8 +75,7 @@ def grad_check_sparse(f, x, analytic_grad, num_checks=10, h=1e-5, seed=0):
     analytic_grad = np.asarray(analytic_grad, dtype=np.float64)
     if analytic_grad.shape != x.shape:
         raise ValueError(f"analytic_grad must have x's shape {x.shape}, got {analytic_grad.shape}")
-    if int(num_checks) != num_checks or num_checks < 1:
-        raise ValueError(f"num_checks must be an integer >= 1, got {num_checks}")
+    num_checks = integer("num_checks", num_checks, 1)
     rng = np.random.default_rng(seed)
     errors = np.zeros(int(num_checks))
     for k in range(int(num_checks)):

@@ -8,6 +8,8 @@ while almost every number in it changes.
 
 import numpy as np
 
+from lib._checks import integer
+
 CHALLENGES = ("viewpoint", "illumination", "deformation", "occlusion", "background clutter")
 
 # ITU-R BT.601 luma weights: how bright each primary looks to the eye.
@@ -82,8 +84,7 @@ def shrink(image, factor):
     columns are dropped. Small enough to hand to a page demo (see to_base64).
     """
     image = _check_image(image)
-    if isinstance(factor, bool) or not isinstance(factor, int | np.integer) or factor < 1:
-        raise ValueError(f"factor must be an integer >= 1, got {factor!r}")
+    factor = integer("factor", factor, 1)
     H, W = image.shape[0] // factor, image.shape[1] // factor
     if H == 0 or W == 0:
         raise ValueError(f"factor {factor} is larger than the image {image.shape[:2]}")

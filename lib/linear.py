@@ -7,6 +7,8 @@ classifiers.
 
 import numpy as np
 
+from lib._checks import integer, labels
+
 RULES = ("softmax", "perceptron")
 
 
@@ -26,15 +28,6 @@ def _check_X(X, D=None):
     if D is not None and X.shape[1] != D:
         raise ValueError(f"X must have D = {D} columns to match W, got shape {X.shape}")
     return X
-
-
-def _check_labels(y, N, num_classes):
-    y = np.asarray(y)
-    if y.shape != (N,):
-        raise ValueError(f"y must be (N,) = ({N},) to match X, got shape {y.shape}")
-    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= num_classes:
-        raise ValueError(f"y must hold integer labels 0..{num_classes - 1}, got {np.unique(y)}")
-    return y.astype(np.int64)
 
 
 def linear_scores(X, W, b):
@@ -77,7 +70,7 @@ def predict(X, W, b):
 
 def one_hot(y, num_classes):
     """Labels y: (N,) in 0..num_classes-1 -> one-hot targets (N, num_classes)."""
-    y = _check_labels(y, len(np.asarray(y)), num_classes)
+    y = labels(y, len(np.asarray(y)), num_classes)
     return np.eye(num_classes)[y]
 
 
@@ -89,7 +82,7 @@ def perceptron_train(X, y, lr=1.0, num_epochs=20, seed=0):
     Returns w: (D,), b: float, and mistakes: (num_epochs,) the number of mistakes per epoch.
     """
     X = _check_X(X)
-    s = 2.0 * _check_labels(y, len(X), 2) - 1.0
+    s = 2.0 * labels(y, len(X), 2) - 1.0
     _check_training(lr, num_epochs)
     rng = np.random.default_rng(seed)
     w, b = np.zeros(X.shape[1]), 0.0
@@ -105,8 +98,7 @@ def perceptron_train(X, y, lr=1.0, num_epochs=20, seed=0):
 def _check_training(lr, num_epochs):
     if not lr > 0:
         raise ValueError(f"lr must be positive, got {lr}")
-    if int(num_epochs) != num_epochs or num_epochs < 1:
-        raise ValueError(f"num_epochs must be an integer >= 1, got {num_epochs}")
+    num_epochs = integer("num_epochs", num_epochs, 1)
 
 
 def delta_rule_step(W, b, x, y, rule="softmax", lr=0.1):
@@ -148,10 +140,9 @@ def delta_rule_train(X, y, num_classes, rule="softmax", lr=0.1, num_epochs=10, s
     """
     if rule not in RULES:
         raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
-    if int(num_classes) != num_classes or num_classes < 2:
-        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes}")
+    num_classes = integer("num_classes", num_classes, 2)
     X = _check_X(X)
-    y = _check_labels(y, len(X), num_classes)
+    y = labels(y, len(X), num_classes)
     _check_training(lr, num_epochs)
     rng = np.random.default_rng(seed)
     W, b = np.zeros((num_classes, X.shape[1])), np.zeros(num_classes)

@@ -8,6 +8,8 @@ L = (1/N) sum_i L_i + reg * R(W). Introduced in the chapter on loss functions.
 
 import numpy as np
 
+from lib._checks import integer, labels
+
 LOSSES = ("svm", "softmax")
 REGULARIZERS = ("L2", "L1")
 
@@ -16,16 +18,7 @@ def _check_scores(scores, y):
     scores = np.asarray(scores, dtype=np.float64)
     if scores.ndim != 2:
         raise ValueError(f"scores must be (N, C), got shape {scores.shape}")
-    return scores, _check_labels(y, *scores.shape)
-
-
-def _check_labels(y, N, C):
-    y = np.asarray(y)
-    if y.shape != (N,):
-        raise ValueError(f"y must be (N,) = ({N},), got shape {y.shape}")
-    if N and (not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= C):
-        raise ValueError(f"y must hold integer labels 0..{C - 1}, got {np.unique(y)}")
-    return y.astype(np.int64)
+    return scores, labels(y, *scores.shape)
 
 
 def _check_data(W, X, y, reg):
@@ -36,7 +29,7 @@ def _check_data(W, X, y, reg):
         raise ValueError(f"X must be (N, D) with D = {W.shape[1]} to match W, got shape {X.shape}")
     if not reg >= 0:
         raise ValueError(f"reg must be >= 0, got {reg}")
-    return W, X, _check_labels(y, len(X), len(W))
+    return W, X, labels(y, len(X), len(W))
 
 
 def hinge_losses(scores, y, margin=1.0):
@@ -177,8 +170,7 @@ def gradient_descent_linear(X, y, W, b, loss="svm", reg=0.0, lr=0.1, num_steps=5
         raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
     if not lr > 0:
         raise ValueError(f"lr must be > 0, got {lr}")
-    if int(num_steps) != num_steps or num_steps < 0:
-        raise ValueError(f"num_steps must be an integer >= 0, got {num_steps}")
+    num_steps = integer("num_steps", num_steps, 0)
     W, X, y = _check_data(W, X, y, reg)
     b = np.asarray(b, dtype=np.float64)
     if b.shape != (len(W),):

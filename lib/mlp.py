@@ -10,6 +10,7 @@ Introduced in the chapter on multi-layer perceptrons.
 
 import numpy as np
 
+from lib._checks import integer
 from lib.activations import torch_activation
 
 
@@ -130,8 +131,7 @@ def fit_relu_units(x, y, num_units, num_epochs=500, lr=0.005, seed=0):
         raise ValueError(f"x must be a 1-D array (M,) with M >= 2, got shape {x.shape}")
     if y.shape != x.shape:
         raise ValueError(f"y must have the shape of x, {x.shape}, got {y.shape}")
-    if int(num_units) != num_units or num_units < 1:
-        raise ValueError(f"num_units must be an integer >= 1, got {num_units}")
+    num_units = integer("num_units", num_units, 1)
     rng = np.random.default_rng(seed)
     sign = rng.choice([-1.0, 1.0], size=int(num_units))
     kinks = np.quantile(x, (np.arange(int(num_units)) + 0.5) / num_units)
@@ -175,8 +175,7 @@ def bump_approximation(f, x, num_bumps, steepness=50.0, domain=None, activation=
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 1 or len(x) < 1:
         raise ValueError(f"x must be a non-empty 1-D array (M,), got shape {x.shape}")
-    if int(num_bumps) != num_bumps or num_bumps < 1:
-        raise ValueError(f"num_bumps must be an integer >= 1, got {num_bumps}")
+    num_bumps = integer("num_bumps", num_bumps, 1)
     if not steepness > 0:
         raise ValueError(f"steepness must be > 0, got {steepness}")
     if activation not in ("sigmoid", "relu"):

@@ -8,6 +8,7 @@ lib.models costs nothing. Introduced in the chapters on convolutional networks a
 and AlexNet.
 """
 
+from lib._checks import integer
 from lib.data import random_shifts
 
 # How chapter 11 trains LeNet-5 on the digits (lib.train_torch.train_torch's settings), and the
@@ -22,8 +23,7 @@ VGG16_CONFIG = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "
 
 
 def _check_classes(num_classes):
-    if int(num_classes) != num_classes or num_classes < 1:
-        raise ValueError(f"num_classes must be an integer >= 1, got {num_classes!r}")
+    num_classes = integer("num_classes", num_classes, 1)
     return int(num_classes)
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lib._checks import integer
+
 MAX_UNITS = 10  # the search tries all 2^n directions of n units at once
 NUM_INSERTIONS, NUM_RANDOM, NUM_IMPROVED = 4, 6, 2  # starts: a new unit at 4 places, 6 random; 2 refined
 
@@ -134,8 +136,7 @@ def best_relu_fits(x, y, max_units, grid_size=64):
         raise ValueError("x must take at least two different values")
     if int(max_units) != max_units or not 1 <= max_units <= MAX_UNITS:
         raise ValueError(f"max_units must be an integer from 1 to {MAX_UNITS}, got {max_units}")
-    if int(grid_size) != grid_size or grid_size < 2:
-        raise ValueError(f"grid_size must be an integer >= 2, got {grid_size}")
+    grid_size = integer("grid_size", grid_size, 2)
     import scipy.optimize  # noqa: F401  (loads scipy's BLAS before the limit, which covers only those loaded)
     from threadpoolctl import threadpool_limits
 

@@ -9,6 +9,8 @@ on optimizers.
 
 import numpy as np
 
+from lib._checks import integer
+
 
 def _check_points(w):
     w = np.asarray(w, dtype=np.float64)
@@ -126,8 +128,7 @@ def run(optimizer_name, surface, w0, lr, num_steps, noise=0.0, seed=0, **kwargs)
     w0 = np.asarray(w0, dtype=np.float64)
     if w0.shape != (2,):
         raise ValueError(f"w0 must be one point (2,), got shape {w0.shape}")
-    if not isinstance(num_steps, int | np.integer) or num_steps < 0:
-        raise ValueError(f"num_steps must be an integer >= 0, got {num_steps!r}")
+    num_steps = integer("num_steps", num_steps, 0)
     if not noise >= 0:
         raise ValueError(f"noise must be >= 0, got {noise!r}")
     if not all(hasattr(surface, a) for a in ("loss", "grad")):

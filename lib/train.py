@@ -9,6 +9,7 @@ Introduced in the chapter on gradient descent.
 
 import numpy as np
 
+from lib._checks import integer, labels
 from lib.linear import with_bias
 
 LOSSES = ("softmax", "svm")
@@ -25,14 +26,8 @@ def _loss_function(name):
 
 def _check_data(X, y, num_classes, name="X"):
     X = with_bias(X)
-    y = np.asarray(y)
-    if y.shape != (len(X),):
-        raise ValueError(f"y must be (N,) = ({len(X)},) to match {name}, got shape {y.shape}")
-    if int(num_classes) != num_classes or num_classes < 2:
-        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes}")
-    if len(y) and (not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= num_classes):
-        raise ValueError(f"y must hold integer labels 0..{num_classes - 1}, got {np.unique(y)}")
-    return X, y.astype(np.int64)
+    num_classes = integer("num_classes", num_classes, 2)
+    return X, labels(y, len(X), num_classes, name)
 
 
 def _check_weights(W, X):
@@ -76,8 +71,7 @@ def random_search(X, y, num_classes, num_tries=1000, scale=1e-3, loss="softmax",
     """
     X1, y = _check_data(X, y, num_classes)
     loss_fn = _loss_function(loss)
-    if int(num_tries) != num_tries or num_tries < 1:
-        raise ValueError(f"num_tries must be an integer >= 1, got {num_tries}")
+    num_tries = integer("num_tries", num_tries, 1)
     if not scale > 0:
         raise ValueError(f"scale must be > 0, got {scale}")
     rng = np.random.default_rng(seed)
@@ -98,8 +92,7 @@ def gradient_descent(loss_grad, w0, lr, num_steps):
     """
     if not lr > 0:
         raise ValueError(f"lr must be > 0, got {lr}")
-    if int(num_steps) != num_steps or num_steps < 0:
-        raise ValueError(f"num_steps must be an integer >= 0, got {num_steps}")
+    num_steps = integer("num_steps", num_steps, 0)
     w = np.array(w0, dtype=np.float64)
     path, losses = [w.copy()], []
     for t in range(int(num_steps) + 1):
@@ -124,8 +117,7 @@ def gradient_noise(W, X, y, batch_sizes, loss="softmax", reg=0.0, num_samples=50
     X1, y = _check_data(X, y, len(W))
     W = _check_weights(W, X1)
     loss_fn = _loss_function(loss)
-    if int(num_samples) != num_samples or num_samples < 1:
-        raise ValueError(f"num_samples must be an integer >= 1, got {num_samples}")
+    num_samples = integer("num_samples", num_samples, 1)
     sizes = [int(B) for B in batch_sizes]
     if not sizes or min(sizes) < 1 or max(sizes) > len(X1):
         raise ValueError(f"batch_sizes must lie in 1..N = 1..{len(X1)}, got {list(batch_sizes)}")
@@ -180,8 +172,7 @@ def check_training(lr, batch_size, num_epochs, N):
         raise ValueError(f"lr must be > 0, got {lr}")
     if batch_size is not None and (int(batch_size) != batch_size or batch_size < 1):
         raise ValueError(f"batch_size must be None (full batch) or an integer >= 1, got {batch_size}")
-    if int(num_epochs) != num_epochs or num_epochs < 1:
-        raise ValueError(f"num_epochs must be an integer >= 1, got {num_epochs}")
+    num_epochs = integer("num_epochs", num_epochs, 1)
     return N if batch_size is None else min(int(batch_size), N)
 
 
