@@ -22,4 +22,5 @@ plot_graph computational graphs with their values and gradients (backpropagation
 plot_nets pictures of networks: filters, feature maps, training curves, confusion matrices, complexity
 widgets   demos that compute in the page: one ES module (lib/js/), an anywidget in Jupyter; progress bars
 style     the book's figure style: legible on a phone, sharp on a 2x screen
+_checks   (private) the argument checks the modules share: integers, labels
 """
