@@ -81,7 +81,7 @@ def tint_to_distance(image, target_distance, color=(1.0, 0.5, 0.0)):
 def shrink(image, factor):
     """A smaller image (H, W) or (H, W, 3): the mean of every factor x factor block, rounded to the
     256 levels of a byte, as the photographs were stored. The last H % factor rows and W % factor
-    columns are dropped. Small enough to hand to a page demo (see to_base64).
+    columns are dropped. Small enough to hand to a page demo (see lib.widgets.to_base64).
     """
     image = _check_image(image)
     factor = integer("factor", factor, 1)
@@ -90,19 +90,6 @@ def shrink(image, factor):
         raise ValueError(f"factor {factor} is larger than the image {image.shape[:2]}")
     blocks = image[:H * factor, :W * factor].reshape(H, factor, W, factor, *image.shape[2:])
     return np.round(blocks.mean(axis=(1, 3)) * 255) / 255
-
-
-def to_base64(values):
-    """Whole numbers in 0..255 (any shape, e.g. 255 * shrink(...)) as the base64 text of their
-    bytes in row-major order: how a page demo receives an image, in a third of the room JSON
-    numbers take. The page decodes it with atob()."""
-    import base64
-
-    values = np.asarray(values, dtype=np.float64)
-    rounded = np.round(values)
-    if values.size == 0 or rounded.min() < 0 or rounded.max() > 255 or np.abs(values - rounded).max() > 1e-6:
-        raise ValueError("values must be whole numbers in 0..255")
-    return base64.b64encode(rounded.astype(np.uint8).tobytes()).decode("ascii")
 
 
 def edge_magnitude(image, sigma=1.0):

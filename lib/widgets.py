@@ -20,12 +20,14 @@ the book's pages).
 Introduced in the chapter on gradient descent.
 """
 
+import base64
 import html
 import json
 import re
 from pathlib import Path
 
 import anywidget
+import numpy as np
 import traitlets
 
 JS = Path(__file__).with_name("js")
@@ -45,6 +47,17 @@ def bundle(module):
     if re.search(r"^import ", IMPORT.sub("", source), flags=re.M):
         raise ValueError(f"lib/js/{module}.js: imports must read: import {{ a, b }} from \"./other.js\";")
     return IMPORT.sub(inline, source)
+
+
+def to_base64(values):
+    """Whole numbers in 0..255 (any shape, e.g. 255 * shrink(...)) as the base64 text of their
+    bytes in row-major order: how a page demo receives an image, in a third of the room JSON
+    numbers take. The page decodes it with ui.js's decodeBytes."""
+    values = np.asarray(values, dtype=np.float64)
+    rounded = np.round(values)
+    if values.size == 0 or rounded.min() < 0 or rounded.max() > 255 or np.abs(values - rounded).max() > 1e-6:
+        raise ValueError("values must be whole numbers in 0..255")
+    return base64.b64encode(rounded.astype(np.uint8).tobytes()).decode("ascii")
 
 
 class PageDemo(anywidget.AnyWidget):

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from lib.data import load_digit_images, load_photo
-from lib.images import CHALLENGES, apply_challenge, challenge_draws, l2_distance, shrink, to_base64
-from lib.widgets import PageDemo
+from lib.images import CHALLENGES, apply_challenge, challenge_draws, l2_distance, shrink
+from lib.widgets import PageDemo, to_base64
 
 JS = "async (args) => { const m = await import('./widgets/challenges.js'); return (%s)(m, args); }"
 
@@ -48,7 +48,7 @@ def test_the_page_computes_what_lib_computes(demo_page, every_control_changes_th
     cases = [(ch, s, seed) for ch in CHALLENGES for s, seed in [(0.0, 0), (0.37, 0), (0.871, 1), (1.0, 2)]]
     cases += [("occlusion", s, seed) for s in halves for seed in (0, 1)]
     outs = page.evaluate(JS % """(m, [cases, shape, p, b]) => cases.map(([ch, s, d]) => {
-        const out = m.applyChallenge(m.decodeImage(p), shape, ch, s, d, m.decodeImage(b));
+        const out = m.applyChallenge(m.decodeBytes(p), shape, ch, s, d, m.decodeBytes(b));
         let text = "";  // the doubles' bytes, as base64
         const bytes = new Uint8Array(out.buffer);
         for (let i = 0; i < bytes.length; i += 8192) {

@@ -9,8 +9,8 @@ import pytest
 
 from lib.conv import conv_forward_im2col, conv_layer_stats
 from lib.data import load_photo
-from lib.images import shrink, to_base64, to_gray
-from lib.widgets import PageDemo
+from lib.images import shrink, to_gray
+from lib.widgets import PageDemo, to_base64
 
 RANGES = {"size": [1, 32], "kernel": [1, 11], "padding": [0, 5], "stride": [1, 6], "filters": [1, 16]}
 CALL = "async (args) => { const m = await import('./widgets/%s.js'); return (%%s)(m, args); }"
@@ -119,7 +119,7 @@ def test_filters_conv2d_is_lib_conv(demo_page, greys):
         for kernel in kernels:
             for padding in {0, len(kernel) // 2, 2}:
                 out = page.evaluate(FILTERS % """(m, [p, shape, k, pad]) => {
-                    const r = m.conv2d(m.decodeImage(p), shape, k, pad);
+                    const r = m.conv2d(m.decodeBytes(p), shape, k, pad);
                     let text = "";
                     const bytes = new Uint8Array(r.out.buffer);
                     for (let i = 0; i < bytes.length; i += 8192) {
@@ -140,7 +140,7 @@ def test_filters_conv2d_is_lib_conv(demo_page, greys):
     state = filters_demo(greys).filters
     laplace_kernel = np.array([[0.0, 1, 0], [1, -4, 1], [0, 1, 0]])  # sums to 0: shown signed
     magnitude, ranges = page.evaluate(FILTERS % """(m, [p, shape, filters, own]) => {
-        const image = m.decodeImage(p), mag = m.applyFilter("gradient magnitude", image, shape, filters, own);
+        const image = m.decodeBytes(p), mag = m.applyFilter("gradient magnitude", image, shape, filters, own);
         const sobel = m.applyFilter("Sobel x (vertical edges)", image, shape, filters, own);
         const mine = m.applyFilter("your own 3x3 kernel", image, shape, filters, own);
         return [[...mag], [m.displayRange("gradient magnitude", mag, own),

@@ -15,7 +15,6 @@ from lib.images import (
     shift_image,
     shrink,
     tint_to_distance,
-    to_base64,
     to_gray,
 )
 
@@ -240,14 +239,3 @@ def test_shrink_takes_block_means_on_byte_levels():
             shrink(image, bad)
     with pytest.raises(ValueError, match="larger"):
         shrink(image, 6)
-
-
-def test_to_base64_is_the_bytes_row_by_row():
-    import base64
-
-    values = np.array([[0, 1, 2], [253, 254, 255]])
-    assert base64.b64decode(to_base64(values)) == bytes([0, 1, 2, 253, 254, 255])
-    assert to_base64(255 * shrink(np.full((2, 2), 0.5), 1)) == base64.b64encode(bytes([128] * 4)).decode()
-    for bad in ([256], [-1], [0.5], []):
-        with pytest.raises(ValueError, match="0..255"):
-            to_base64(bad)

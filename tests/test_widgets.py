@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from lib.widgets import JS, PageDemo, bundle
+from lib.widgets import JS, PageDemo, bundle, to_base64
 
 
 def test_every_module_has_the_anywidget_contract():
@@ -98,3 +98,15 @@ def test_the_installed_package_carries_the_demo_modules(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for path in sorted(JS.iterdir()):
         assert f"lib/js/{path.name}" in names, f"the wheel lacks lib/js/{path.name}"
+
+
+def test_to_base64_is_the_bytes_row_by_row():
+    import base64
+
+    values = np.array([[0, 1, 2], [253, 254, 255]])
+    assert base64.b64decode(to_base64(values)) == bytes([0, 1, 2, 253, 254, 255])
+    assert to_base64(np.full((2, 2), 128.0)) == base64.b64encode(bytes([128] * 4)).decode()
+    for bad in ([256], [-1], [0.5], []):
+        with pytest.raises(ValueError, match="0..255"):
+            to_base64(bad)
+

@@ -4,17 +4,10 @@
 // functions (checked against lib.images by the browser test); the random draws come from Python
 // (lib.images.challenge_draws), so the page computes the very pictures apply_challenge computes.
 
-import { html, layout, redrawOn, select, slider } from "./ui.js";
+import { decodeBytes, html, layout, redrawOn, select, slider } from "./ui.js";
 
 export const CHALLENGES = ["viewpoint", "illumination", "deformation", "occlusion", "background clutter"];
 const INTRA = "intra-class variation";
-
-// The bytes of a base64 text (lib.images.to_base64) as numbers divided by `scale`.
-export function decodeImage(text, scale = 255) {
-  const bytes = atob(text), out = new Float64Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i) / scale;
-  return out;
-}
 
 // sqrt(sum((a - b)^2)) over every pixel and channel (lib.images.l2_distance).
 export function l2Distance(a, b) {
@@ -150,9 +143,9 @@ const ordinal = (n) => `${n}${[11, 12, 13].includes(n % 100) ? "th" : ["th", "st
 
 function render({ model, el }) {
   const [H, W] = model.get("shape"), shape = [H, W, 3];
-  const photo = decodeImage(model.get("photo")), background = decodeImage(model.get("background"));
+  const photo = decodeBytes(model.get("photo")), background = decodeBytes(model.get("background"));
   const draws = model.get("draws"), name = model.get("photo_name");
-  const threes = [], flat = decodeImage(model.get("threes"), 16);
+  const threes = [], flat = decodeBytes(model.get("threes"), 16);
   for (let i = 0; i < flat.length; i += 64) threes.push(flat.subarray(i, i + 64));
   const order = orderByDistance(threes, threes[0]);
   const apart = l2Distance(photo, background);
@@ -198,4 +191,5 @@ function render({ model, el }) {
   });
 }
 
+export { decodeBytes };  // the tests decode the state as the page does
 export default { render };

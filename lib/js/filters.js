@@ -3,16 +3,9 @@
 // reader types in. conv2d is lib.conv.conv_forward_im2col on one channel with "same" zero padding
 // (cross-correlation: the kernel is not flipped), checked against it by the browser test.
 
-import { html, layout, redrawOn, select } from "./ui.js";
+import { decodeBytes, html, layout, redrawOn, select } from "./ui.js";
 
 const OWN = "your own 3x3 kernel", MAGNITUDE = "gradient magnitude";
-
-// The bytes of a base64 text (lib.images.to_base64) as grey levels in [0, 1].
-export function decodeImage(text) {
-  const bytes = atob(text), out = new Float64Array(bytes.length);
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i) / 255;
-  return out;
-}
 
 // out[i][j] = sum over u, v of x_pad[i + u][j + v] kernel[u][v]: image (H x W, row-major) with
 // `padding` zeros on every side, stride 1; returns the H' x W' output and its shape.
@@ -91,7 +84,7 @@ const short = (v) => `${+v.toPrecision(2)}`;
 
 function render({ model, el }) {
   const shape = model.get("shape"), filters = model.get("filters"), photos = {};
-  for (const [name, text] of Object.entries(model.get("photos"))) photos[name] = decodeImage(text);
+  for (const [name, text] of Object.entries(model.get("photos"))) photos[name] = decodeBytes(text);
   const { controls, figures, said } = layout(el, "filters");
   select(controls, model, "filter", { label: "filter", options: [...Object.keys(filters), OWN] });
   select(controls, model, "photo", { label: "photo", options: Object.keys(photos) });
@@ -153,4 +146,5 @@ function render({ model, el }) {
   });
 }
 
+export { decodeBytes };  // the tests decode the state as the page does
 export default { render };

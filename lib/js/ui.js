@@ -9,6 +9,14 @@ export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
+// The bytes of a base64 text (lib.widgets.to_base64: how Python hands a page an image) as numbers
+// divided by `scale` (255: grey levels or colours in [0, 1]).
+export function decodeBytes(text, scale = 255) {
+  const bytes = atob(text), out = new Float64Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i) / scale;
+  return out;
+}
+
 // An SVG element with its attributes, appended to parent if one is given.
 export function svg(tag, attrs = {}, parent = null) {
   const node = document.createElementNS(SVG_NS, tag);
