@@ -69,6 +69,22 @@ def _train_epoch(model, X_t, y_t, B, opt, schedule, loss_fn, augment):
     return total / len(X_t), correct / len(X_t)
 
 
+def _epochs(num_epochs, progress):
+    """Yield a tqdm bar once per epoch; in a notebook it is shown through lib.widgets.show_progress
+    (a widget in Jupyter, its text in the static book), updated one last time at the end."""
+    from tqdm.auto import tqdm
+    from tqdm.notebook import tqdm_notebook
+
+    in_notebook = progress and issubclass(tqdm, tqdm_notebook)
+    bar = tqdm(range(num_epochs), desc="training", disable=not progress,
+               **({"display": False} if in_notebook else {}))
+    handle = show_progress(bar) if in_notebook else None
+    for _ in bar:
+        yield bar
+    if handle is not None:
+        show_progress(bar, handle)
+
+
 def train_torch(model, X, y, *, loss="cross_entropy", optimizer="adam", lr=1e-2, weight_decay=0.0,
                 batch_size=None, num_epochs=100, seed=0, X_val=None, y_val=None, progress=True,
                 device=None, augment=None, lr_schedule=None, running_acc=False):
@@ -88,9 +104,6 @@ def train_torch(model, X, y, *, loss="cross_entropy", optimizer="adam", lr=1e-2,
     Introduced in the chapter on activations; augment and lr_schedule in the one on LeNet-5.
     """
     import torch
-    from tqdm.auto import tqdm
-    from tqdm.notebook import tqdm_notebook
-
     if loss not in TORCH_LOSSES:
         raise ValueError(f"loss must be one of {TORCH_LOSSES}, got {loss!r}")
     if augment is not None and not callable(augment):
@@ -111,11 +124,7 @@ def train_torch(model, X, y, *, loss="cross_entropy", optimizer="adam", lr=1e-2,
     history = {"loss": [], "lr": []} | ({"train_acc": []} if loss == "cross_entropy" else {})
     if X_val is not None and loss == "cross_entropy":
         history["val_acc"] = []
-    in_notebook = progress and issubclass(tqdm, tqdm_notebook)
-    bar = tqdm(range(int(num_epochs)), desc="training", disable=not progress,
-               **({"display": False} if in_notebook else {}))
-    handle = show_progress(bar) if in_notebook else None
-    for _ in bar:
+    for bar in _epochs(int(num_epochs), progress):
         history["lr"].append(float(opt.param_groups[0]["lr"]))
         mean_loss, running = _train_epoch(model, X_t, y_t, B, opt, schedule, loss_fn, augment)
         history["loss"].append(mean_loss)
@@ -125,8 +134,6 @@ def train_torch(model, X, y, *, loss="cross_entropy", optimizer="adam", lr=1e-2,
                 history["val_acc"].append(torch_accuracy(model, X_val, y_val))
         names = {"loss": "loss", "train_acc": "acc", "val_acc": "val_acc"}  # short: the bar is one line
         bar.set_postfix({names[k]: v[-1] for k, v in history.items() if k in names}, refresh=False)
-    if handle is not None:
-        show_progress(bar, handle)
     return history
 
 
