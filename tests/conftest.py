@@ -192,3 +192,33 @@ def drag(page, target, dx, dy, touch=False, steps=8):
 def drag_by():
     """drag(page, locator, dx, dy, touch=False): see tests/conftest.py."""
     return drag
+
+
+# The font size of each (non-empty) text of the demos' figures, in CSS px as shown: its size in
+# the figure's units times the figure's scale (rotated text too, such as a y-axis title).
+TEXT_PX = """nodes => nodes.filter(n => n.textContent.trim()).map(n => {
+  const m = n.getScreenCTM();
+  return parseFloat(getComputedStyle(n).fontSize) * Math.hypot(m.a, m.b);
+})"""
+
+
+@pytest.fixture
+def demo_works(demo_page, every_control_changes_the_picture):
+    """check(demo): run as the static book runs it and as Jupyter does (the bundle), every control
+    changes the picture; on a 390 px phone it fits (no sideways scroll) with figure text of at
+    least 9 CSS px; and no page logs an error. Returns the phone page for further checks."""
+
+    def check(demo):
+        for bundled in (False, True):
+            page, errors = demo_page(demo, bundled=bundled)
+            every_control_changes_the_picture(page)
+            assert not errors, "\n".join(errors)
+        page, errors = demo_page(demo, phone=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE_CONTEXT["viewport"]["width"] + 1, f"the demo is {width}px wide on a phone"
+        sizes = page.locator(".lib-widget svg text").evaluate_all(TEXT_PX)
+        assert not sizes or min(sizes) >= 9, f"figure text at {min(sizes):.1f} CSS px on a phone"
+        assert not errors, "\n".join(errors)
+        return page
+
+    return check

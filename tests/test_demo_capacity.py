@@ -59,11 +59,8 @@ def test_the_regions_and_accuracies_are_torchs(demo_page, demo):
     assert not errors, "\n".join(errors)
 
 
-@pytest.mark.parametrize("bundled", [False, True], ids=["static book", "Jupyter bundle"])
-def test_every_control_changes_the_picture(demo_page, demo, every_control_changes_the_picture, bundled):
-    page, errors = demo_page(demo, bundled=bundled)
-    every_control_changes_the_picture(page)
-    assert not errors, "\n".join(errors)
+def test_works_in_the_book_in_jupyter_and_on_a_phone(demo_works, demo):
+    demo_works(demo)
 
 
 def probe_at(page):

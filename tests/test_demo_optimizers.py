@@ -49,11 +49,8 @@ def test_the_page_runs_lib_optims_updates(demo_page):
     assert not errors, "\n".join(errors)
 
 
-@pytest.mark.parametrize("bundled", [False, True], ids=["static book", "Jupyter bundle"])
-def test_every_control_redraws(demo_page, every_control_changes_the_picture, bundled):
-    page, errors = demo_page(demo(), bundled=bundled)
-    every_control_changes_the_picture(page)
-    assert not errors, "\n".join(errors)
+def test_works_in_the_book_in_jupyter_and_on_a_phone(demo_works):
+    demo_works(demo())
 
 
 def test_tune_sets_polyaks_momentum_and_it_beats_gradient_descent(demo_page):

@@ -76,11 +76,8 @@ def test_the_page_reports_libs_errors_for_the_trained_and_best_networks(demo_pag
     assert not errors, "\n".join(errors)
 
 
-@pytest.mark.parametrize("bundled", [False, True], ids=["static book", "Jupyter bundle"])
-def test_every_control_changes_the_picture(demo_page, demo, every_control_changes_the_picture, bundled):
-    page, errors = demo_page(demo, bundled=bundled)
-    every_control_changes_the_picture(page)
-    assert not errors, "\n".join(errors)
+def test_works_in_the_book_in_jupyter_and_on_a_phone(demo_works, demo):
+    demo_works(demo)
 
 
 def x_pixels_per_unit(page):
@@ -130,3 +127,4 @@ def test_gradient_descent_lowers_the_error_and_adding_units_helps(demo_page, dem
     page.get_by_role("button", name="fit output weights").click()
     assert mse_of(page) <= trained
     assert not errors, "\n".join(errors)
+
