@@ -3,8 +3,8 @@
 A copy of a chapter is opened in a real JupyterLab, run with Run > Run All Cells, and checked:
 no cell fails, the exercise solutions stay folded until clicked, the demo (an anywidget here)
 redraws when a slider moves (and the slider is large enough to drag), and a number computed in
-code shows up in the prose through MyST's ``{eval}`` role. A second test runs one demo alone
-and reads back in Python what the reader set in the page.
+code shows up in the prose through MyST's ``{eval}`` role. A second test runs chapter 6's demo
+alone, moves its slider and drags its start, and reads both back in Python.
 
 The server is private to the test: loopback only, a random token, its own config, data,
 runtime and settings folders, no news, update checks or extension-manager look-ups, and the
@@ -290,15 +290,16 @@ def test_chapter_runs_in_jupyterlab(lab, page, tmp_path):
         raise
 
 
-def test_a_demo_syncs_what_the_reader_sets_back_to_python(lab, page, tmp_path):
-    """lib.widgets.PageDemo in JupyterLab: the module renders as an anywidget, and the value the
-    reader's slider sets is the demo's trait in the kernel."""
+def test_a_demo_syncs_what_the_reader_sets_back_to_python(lab, page, tmp_path, drag_by):
+    """lib.widgets.PageDemo in JupyterLab: chapter 6's demo renders as an anywidget, its slider moves
+    by keyboard, its start point drags with the mouse inside the notebook, and what the reader set is
+    the demo's state in the kernel."""
     base, token, log_path = lab
     cells = ["from lib.widgets import PageDemo\n"
-             "demo = PageDemo('step_size', A=[[1.0, 0.0], [0.0, 0.2]], w0=[-2.5, 1.5],\n"
-             "                extent=[-3, 3, -2, 2], lr=1.0, lr_max=2.2, steps=10, steps_max=30)\n"
+             "demo = PageDemo('optimizers', shown=['sgd', 'momentum'], kappa=50.0, angle=0, lr=1.0,\n"
+             "                rho=0.9, beta1=0.9, beta2=0.999, steps=100, w0=[-2.5, 1.5])\n"
              "demo",
-             "print(f'lr = {demo.lr:.2f}')"]
+             "print(f'kappa = {demo.kappa:.3f}; w0 = {demo.w0}')"]
     nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {},
                      "outputs": [], "source": src} for i, src in enumerate(cells)],
           "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
@@ -307,17 +308,19 @@ def test_a_demo_syncs_what_the_reader_sets_back_to_python(lab, page, tmp_path):
     try:
         state = run_all(page, base, token, "demo.ipynb")
         assert not state["errors"], f"cells fail in JupyterLab: {state['errors']}"
-        slider = check_demo_responds(page)
-        shown = float(slider.input_value())
-        assert shown != 1.0
+        slider = check_demo_responds(page)  # the condition number, on a log slider
+        kappa = 10 ** float(slider.input_value())
+        drag_by(page, page.get_by_role("slider", name="start point"), 40, -30)
         page.locator(".jp-CodeCell").nth(1).click()
         page.keyboard.press("Shift+Enter")
         printed = page.locator(".jp-CodeCell").nth(1).locator(".jp-OutputArea-output")
         printed.wait_for(state="visible", timeout=30_000)
-        assert printed.inner_text().strip() == f"lr = {shown:.2f}"
+        text = printed.inner_text().strip()
+        assert text.startswith(f"kappa = {kappa:.3f}; w0 = ["), text
+        x, y = (float(v) for v in text.split("[")[1].rstrip("]").split(","))
+        assert x > -2.5 + 0.2 and y > 1.5 + 0.1, f"the drag did not reach the kernel: {text}"
     except Exception:
         shot = tmp_path / "jupyterlab.png"
         page.screenshot(path=shot)
         print(f"\nscreenshot: {shot}\nserver log: {log_path}")
         raise
-
