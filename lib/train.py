@@ -189,10 +189,9 @@ def train_linear(X, y, num_classes, loss="softmax", reg=1e-4, lr=0.1, optimizer=
     Returns W: (C, D + 1) and history, a dict of lists: "loss" per step; "epoch_loss" (mean of
     the epoch's steps), "train_acc", "val_acc" (with X_val, y_val) and "lr" per epoch.
     """
-    from tqdm.auto import tqdm
-
     from lib.data import minibatches
     from lib.optim import OPTIMIZERS, make_optimizer
+    from lib.widgets import progress_epochs
 
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {list(OPTIMIZERS)}, got {optimizer!r}")
@@ -213,7 +212,7 @@ def train_linear(X, y, num_classes, loss="softmax", reg=1e-4, lr=0.1, optimizer=
     if X_val is not None:
         history["val_acc"] = []
     last_drop = 0
-    for _ in tqdm(range(int(num_epochs)), desc=f"{loss} ({optimizer})", disable=not progress):
+    for _ in progress_epochs(int(num_epochs), progress, desc=f"{loss} ({optimizer})"):
         history["lr"].append(opt.lr)
         start = len(history["loss"])
         for X_b, y_b in minibatches(X1, y, B, rng=rng, shuffle=B < len(X1)):

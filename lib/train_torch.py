@@ -2,13 +2,13 @@
 
 The numpy loops of the linear chapters are in lib.train; the optimizers come from torch.optim as
 lib.optim.torch_optimizer builds them; data augmentation (random_shifts) is in lib.data, and the
-progress bar's display in lib.widgets. Introduced in the chapter on activation functions.
+progress bar in lib.widgets. Introduced in the chapter on activation functions.
 """
 
 import numpy as np
 
 from lib.train import check_training
-from lib.widgets import show_progress
+from lib.widgets import progress_epochs
 
 TORCH_LOSSES = ("cross_entropy", "mse")
 LR_SCHEDULES = (None, "cosine")
@@ -69,22 +69,6 @@ def _train_epoch(model, X_t, y_t, B, opt, schedule, loss_fn, augment):
     return total / len(X_t), correct / len(X_t)
 
 
-def _epochs(num_epochs, progress):
-    """Yield a tqdm bar once per epoch; in a notebook it is shown through lib.widgets.show_progress
-    (a widget in Jupyter, its text in the static book), updated one last time at the end."""
-    from tqdm.auto import tqdm
-    from tqdm.notebook import tqdm_notebook
-
-    in_notebook = progress and issubclass(tqdm, tqdm_notebook)
-    bar = tqdm(range(num_epochs), desc="training", disable=not progress,
-               **({"display": False} if in_notebook else {}))
-    handle = show_progress(bar) if in_notebook else None
-    for _ in bar:
-        yield bar
-    if handle is not None:
-        show_progress(bar, handle)
-
-
 def train_torch(model, X, y, *, loss="cross_entropy", optimizer="adam", lr=1e-2, weight_decay=0.0,
                 batch_size=None, num_epochs=100, seed=0, X_val=None, y_val=None, progress=True,
                 device=None, augment=None, lr_schedule=None, running_acc=False):
@@ -124,7 +108,7 @@ def train_torch(model, X, y, *, loss="cross_entropy", optimizer="adam", lr=1e-2,
     history = {"loss": [], "lr": []} | ({"train_acc": []} if loss == "cross_entropy" else {})
     if X_val is not None and loss == "cross_entropy":
         history["val_acc"] = []
-    for bar in _epochs(int(num_epochs), progress):
+    for bar in progress_epochs(int(num_epochs), progress):
         history["lr"].append(float(opt.param_groups[0]["lr"]))
         mean_loss, running = _train_epoch(model, X_t, y_t, B, opt, schedule, loss_fn, augment)
         history["loss"].append(mean_loss)

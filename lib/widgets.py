@@ -105,3 +105,20 @@ def show_progress(bar, handle=None):
     text = f'<pre style="white-space: pre-wrap">{html.escape(str(bar))}</pre>'
     bundle = bar.container._repr_mimebundle_() | {"text/html": text}
     return display(bundle, raw=True, display_id=True) if handle is None else handle.update(bundle, raw=True)
+
+
+def progress_epochs(num_epochs, progress=True, desc="training"):
+    """Yield a tqdm bar once per epoch, for a training loop (lib.train, lib.train_torch) to post
+    its numbers on. In a notebook the bar is shown through show_progress (a widget in Jupyter,
+    its text in the static book) and updated one last time at the end; progress=False: silent."""
+    from tqdm.auto import tqdm
+    from tqdm.notebook import tqdm_notebook
+
+    in_notebook = progress and issubclass(tqdm, tqdm_notebook)
+    bar = tqdm(range(num_epochs), desc=desc, disable=not progress,
+               **({"display": False} if in_notebook else {}))
+    handle = show_progress(bar) if in_notebook else None
+    for _ in bar:
+        yield bar
+    if handle is not None:
+        show_progress(bar, handle)

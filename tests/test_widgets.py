@@ -110,3 +110,13 @@ def test_to_base64_is_the_bytes_row_by_row():
         with pytest.raises(ValueError, match="0..255"):
             to_base64(bad)
 
+
+
+def test_progress_epochs_yields_one_bar_per_epoch_and_stays_silent_when_asked(capsys):
+    from lib.widgets import progress_epochs
+
+    bars = list(progress_epochs(4, progress=False))
+    assert len(bars) == 4 and bars[0] is bars[-1]
+    assert capsys.readouterr().err == ""
+    list(progress_epochs(3, progress=True, desc="fitting"))  # outside a notebook: tqdm's text on stderr
+    assert "fitting" in capsys.readouterr().err
