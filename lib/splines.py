@@ -145,6 +145,8 @@ def best_relu_fits(x, y, max_units, grid_size=64):
 
 
 def _search(x, y, max_units, grid_size):
+    """The best fits found with 1..max_units units (see best_relu_fits). Long on purpose: its three
+    steps (sweep, polish, improve) are nested functions that share the data, the grid and bounds."""
     lo, hi = x.min(), x.max()
     bounds = (lo - (hi - lo), hi + (hi - lo))
     grid = np.append(np.quantile(x, (np.arange(grid_size) + 0.5) / grid_size), bounds[0])
