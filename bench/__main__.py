@@ -30,13 +30,16 @@ TOUCHED = "02_knn.ipynb"
 
 
 def machine():
+    """This machine: the words the book's run-time notes use (_ext/run_times.machine), and versions."""
     import numpy
     import torch
 
-    return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "cpus": os.cpu_count(),
-            "platform": platform.platform(), "python": platform.python_version(),
-            "numpy": numpy.__version__, "torch": torch.__version__,
-            "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "_ext"))
+    from run_times import machine as in_words
+
+    return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "in_words": in_words(),
+            "cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+            "numpy": numpy.__version__, "torch": torch.__version__}
 
 
 def say(message):
@@ -88,7 +91,7 @@ def _mark(ok):
 def markdown(results):
     m, b = results["machine"], results["budgets"]
     lines = ["# Benchmark of the book", "",
-             f"{m['date']}; {m['cpus']} CPUs, {m['gpu'] or 'no GPU'}; {m['platform']}; Python {m['python']}, "
+             f"{m['date']}; {m['in_words']}; {m['platform']}; Python {m['python']}, "
              f"numpy {m['numpy']}, torch {m['torch']}.", ""]
     if "book" in results:
         r = results["book"]

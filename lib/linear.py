@@ -63,8 +63,14 @@ def softmax(scores):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def predict(X, W, b):
-    """The class with the highest score for each row of X (N, D) -> labels (N,)."""
+def predict(X, W, b=None):
+    """The class with the highest score for each row of X (N, D) -> labels (N,).
+
+    b=None: W is (C, D + 1) with the biases in its last column (the bias trick), as lib.train keeps it.
+    """
+    if b is None:
+        W = np.asarray(W, dtype=np.float64)
+        W, b = W[:, :-1], W[:, -1]
     return np.argmax(linear_scores(X, W, b), axis=1)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from lib._checks import integer, labels
 
-LOSSES = ("svm", "softmax")
+LOSSES = ("svm", "cross_entropy")  # the names lib.train and lib.train_torch use too
 REGULARIZERS = ("L2", "L1")
 
 
@@ -176,7 +176,7 @@ def gradient_descent_linear(X, y, W, b, loss="svm", reg=0.0, lr=0.1, num_steps=5
     if b.shape != (len(W),):
         raise ValueError(f"b must be (C,) = ({len(W)},) to match W, got shape {b.shape}")
     per_example, mean_loss = {"svm": (hinge_losses, svm_loss),
-                              "softmax": (cross_entropy_losses, softmax_loss)}[loss]
+                              "cross_entropy": (cross_entropy_losses, softmax_loss)}[loss]
     history = {key: [] for key in ("W", "b", "losses", "data_loss", "reg_loss")}
     for t in range(int(num_steps) + 1):
         scores = X @ W.T + b

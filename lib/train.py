@@ -10,10 +10,10 @@ Introduced in the chapter on gradient descent.
 import numpy as np
 
 from lib._checks import integer, labels
-from lib.linear import with_bias
+from lib.linear import predict, with_bias
+from lib.losses import LOSSES
 
-LOSSES = ("softmax", "svm")
-DECAYS = ("plateau", "step")
+LR_SCHEDULES = (None, "plateau", "step")
 
 
 def _loss_function(name):
@@ -21,7 +21,7 @@ def _loss_function(name):
 
     if name not in LOSSES:
         raise ValueError(f"loss must be one of {LOSSES}, got {name!r}")
-    return {"softmax": losses.softmax_loss_vectorized, "svm": losses.svm_loss_vectorized}[name]
+    return {"cross_entropy": losses.softmax_loss_vectorized, "svm": losses.svm_loss_vectorized}[name]
 
 
 def _check_data(X, y, num_classes, name="X"):
@@ -37,32 +37,26 @@ def _check_weights(W, X):
     return W
 
 
-def linear_loss(W, X, y, loss="softmax", reg=0.0):
+def linear_loss(W, X, y, loss="cross_entropy", reg=0.0):
     """The loss of a linear classifier and its gradient. W: (C, D + 1), X: (N, D), y: (N,).
 
-    Returns (loss, dW) with dW: (C, D + 1); the loss is the mean softmax or SVM loss of the
-    scores [X, 1] W^T plus reg * sum W^2 (lib.losses).
+    Returns (loss, dW) with dW: (C, D + 1); the loss is the mean softmax cross-entropy or SVM
+    loss of the scores [X, 1] W^T plus reg * sum W^2 (lib.losses).
     """
     loss_fn = _loss_function(loss)
     X1 = with_bias(X)
     return loss_fn(_check_weights(W, X1), X1, y, reg)
 
 
-def predict_linear(W, X):
-    """Predicted labels (N,) of the classifier W: (C, D + 1) on X: (N, D)."""
-    X1 = with_bias(X)
-    return np.argmax(X1 @ _check_weights(W, X1).T, axis=1)
-
-
 def accuracy(W, X, y):
-    """Fraction of the rows of X: (N, D) whose predicted label equals y: (N,)."""
+    """Fraction of the rows of X: (N, D) that the classifier W: (C, D + 1) labels as y: (N,)."""
     y = np.asarray(y)
     if y.shape != (len(X),):
         raise ValueError(f"y must be (N,) = ({len(X)},) to match X, got shape {y.shape}")
-    return float(np.mean(predict_linear(W, X) == y))
+    return float(np.mean(predict(X, W) == y))
 
 
-def random_search(X, y, num_classes, num_tries=1000, scale=1e-3, loss="softmax", seed=0):
+def random_search(X, y, num_classes, num_tries=1000, scale=1e-3, loss="cross_entropy", seed=0):
     """Idea #1 of the lectures: draw W at random num_tries times and keep the best.
 
     Each try is W = scale * (a standard normal (C, D + 1) matrix), scored by its loss on all of
@@ -104,7 +98,7 @@ def gradient_descent(loss_grad, w0, lr, num_steps):
     return np.array(path), np.array(losses)
 
 
-def gradient_noise(W, X, y, batch_sizes, loss="softmax", reg=0.0, num_samples=50, seed=0):
+def gradient_noise(W, X, y, batch_sizes, loss="cross_entropy", reg=0.0, num_samples=50, seed=0):
     """How far minibatch gradients stray from the full gradient, for each batch size.
 
     W: (C, D + 1), X: (N, D), y: (N,). For each B in batch_sizes, draws num_samples minibatches
@@ -132,29 +126,30 @@ def gradient_noise(W, X, y, batch_sizes, loss="softmax", reg=0.0, num_samples=50
     return noise
 
 
-def _check_decay(lr_decay):
-    if lr_decay is None:
+def _check_schedule(lr_schedule):
+    if lr_schedule is None:
         return None
-    if not isinstance(lr_decay, tuple | list) or len(lr_decay) != 3 or lr_decay[0] not in DECAYS:
-        raise ValueError(f"lr_decay must be None or (kind, factor, epochs) with kind in {DECAYS}, "
-                         f"got {lr_decay!r}")
-    kind, factor, epochs = lr_decay
+    kinds = LR_SCHEDULES[1:]
+    if not isinstance(lr_schedule, tuple | list) or len(lr_schedule) != 3 or lr_schedule[0] not in kinds:
+        raise ValueError(f"lr_schedule must be None or (kind, factor, epochs) with kind in "
+                         f"{kinds}, got {lr_schedule!r}")
+    kind, factor, epochs = lr_schedule
     if not 0 < factor < 1 or int(epochs) != epochs or epochs < 1:
-        raise ValueError(f"lr_decay needs 0 < factor < 1 and an integer number of epochs >= 1, "
-                         f"got {lr_decay!r}")
+        raise ValueError(f"lr_schedule needs 0 < factor < 1 and an integer number of epochs >= 1, "
+                         f"got {lr_schedule!r}")
     return kind, float(factor), int(epochs)
 
 
-def decayed_lr(lr, epoch_losses, lr_decay, last_drop=0):
+def decayed_lr(lr, epoch_losses, lr_schedule, last_drop=0):
     """The learning rate for the next epoch, and the epoch count at the last drop.
 
-    epoch_losses: the mean training loss of every epoch so far. lr_decay = ("plateau", factor,
+    epoch_losses: the mean training loss of every epoch so far. lr_schedule = ("plateau", factor,
     patience): multiply lr by factor when the best loss of the last `patience` epochs is no
     better than the best before them (more than `patience` epochs after the last drop; the
     lectures' "start at 0.1, drop to 0.01 when the loss plateaus"). ("step", factor, every):
     multiply lr by factor every `every` epochs. None: keep lr.
     """
-    decay = _check_decay(lr_decay)
+    decay = _check_schedule(lr_schedule)
     n = len(epoch_losses)
     if decay is None or n == 0:
         return lr, last_drop
@@ -176,16 +171,16 @@ def check_training(lr, batch_size, num_epochs, N):
     return N if batch_size is None else min(int(batch_size), N)
 
 
-def train_linear(X, y, num_classes, loss="softmax", reg=1e-4, lr=0.1, optimizer="sgd", batch_size=64,
-                 num_epochs=10, seed=0, X_val=None, y_val=None, lr_decay=None, progress=True,
+def train_linear(X, y, num_classes, loss="cross_entropy", reg=1e-4, lr=0.1, optimizer="sgd", batch_size=64,
+                 num_epochs=10, seed=0, X_val=None, y_val=None, lr_schedule=None, progress=True,
                  **optimizer_kwargs):
     """Train a linear classifier by minibatch gradient descent. X: (N, D), y: (N,) labels.
 
     Starts from W = 0.001 * standard normal (C, D + 1) and, each epoch, visits the data in
     shuffled minibatches of batch_size (lib.data.minibatches); batch_size=None or >= N is
-    full-batch gradient descent (no shuffling). Each step computes the loss ("softmax" or "svm",
+    full-batch gradient descent (no shuffling). Each step computes the loss ("cross_entropy" or "svm",
     plus reg * sum W^2) and its gradient on the minibatch and lets the optimizer (a name for
-    lib.optim.make_optimizer, with **optimizer_kwargs) update W. lr_decay: see decayed_lr.
+    lib.optim.make_optimizer, with **optimizer_kwargs) update W. lr_schedule: see decayed_lr.
     Returns W: (C, D + 1) and history, a dict of lists: "loss" per step; "epoch_loss" (mean of
     the epoch's steps), "train_acc", "val_acc" (with X_val, y_val) and "lr" per epoch.
     """
@@ -198,7 +193,7 @@ def train_linear(X, y, num_classes, loss="softmax", reg=1e-4, lr=0.1, optimizer=
     X1, y = _check_data(X, y, num_classes)
     loss_fn = _loss_function(loss)
     B = check_training(lr, batch_size, num_epochs, len(X1))
-    _check_decay(lr_decay)
+    _check_schedule(lr_schedule)
     if (X_val is None) != (y_val is None):
         raise ValueError("X_val and y_val must be given together")
     if X_val is not None:
@@ -223,5 +218,5 @@ def train_linear(X, y, num_classes, loss="softmax", reg=1e-4, lr=0.1, optimizer=
         history["train_acc"].append(float(np.mean(np.argmax(X1 @ params["W"].T, axis=1) == y)))
         if X_val is not None:
             history["val_acc"].append(float(np.mean(np.argmax(X_val1 @ params["W"].T, axis=1) == y_val)))
-        opt.lr, last_drop = decayed_lr(opt.lr, history["epoch_loss"], lr_decay, last_drop)
+        opt.lr, last_drop = decayed_lr(opt.lr, history["epoch_loss"], lr_schedule, last_drop)
     return params["W"], history

@@ -12,7 +12,6 @@ from lib.widgets import progress_epochs
 
 TORCH_LOSSES = ("cross_entropy", "mse")
 LR_SCHEDULES = (None, "cosine")
-OPTIMIZERS = ("sgd", "momentum", "adam")  # lib.optim's names; momentum has rho = 0.9
 
 
 def pick_device(device=None):
@@ -26,10 +25,10 @@ def _optimizer_and_schedule(model, optimizer, lr, weight_decay, lr_schedule, num
     """lib.optim.torch_optimizer's optimizer of that name for the model, and a per-step schedule."""
     import torch
 
-    from lib.optim import torch_optimizer
+    from lib.optim import OPTIMIZERS, torch_optimizer
 
     if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
+        raise ValueError(f"optimizer must be one of {list(OPTIMIZERS)}, got {optimizer!r}")
     if lr_schedule not in LR_SCHEDULES:
         raise ValueError(f"lr_schedule must be one of {LR_SCHEDULES}, got {lr_schedule!r}")
     opt = torch_optimizer(optimizer, list(model.parameters()), lr=lr, weight_decay=weight_decay)
@@ -75,8 +74,9 @@ def train_torch(model, X, y, *, loss="cross_entropy", optimizer="adam", lr=1e-2,
     """Train a torch model; the loop every network chapter shares. Returns the history dict.
 
     X: (N, ...) array or tensor (on any device); y: (N,) integer labels for loss="cross_entropy",
-    or targets shaped like the model's output for loss="mse". optimizer: "sgd", "momentum" (0.9)
-    or "adam", torch.optim's as lib.optim.torch_optimizer builds them; weight_decay is the L2
+    or targets shaped like the model's output for loss="mse". optimizer: a name of
+    lib.optim.OPTIMIZERS ("sgd", "momentum" with rho = 0.9, "adam", ...), torch.optim's as
+    lib.optim.torch_optimizer builds them with lib.optim's defaults; weight_decay is the L2
     strength. X_val and y_val come together. batch_size=None is full batch.
     augment: None or a function applied to every training batch X_b -> X_b (random_shifts).
     lr_schedule: None (constant lr) or "cosine" (lr * (1 + cos(pi t / T)) / 2 at step t of T).

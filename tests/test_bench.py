@@ -19,8 +19,8 @@ def test_kernel_comparisons_agree_and_are_timed():
 
 
 def test_markdown_report_names_every_budget():
-    results = {"machine": {"date": "d", "cpus": 2, "gpu": None, "platform": "p", "python": "3.11",
-                           "numpy": "2", "torch": "2"},
+    results = {"machine": {"date": "d", "cpus": 2, "in_words": "2 CPU cores, no GPU", "platform": "p",
+                           "python": "3.11", "numpy": "2", "torch": "2"},
                "budgets": bench_main.BUDGETS,
                "book": {"cold_s": 250.0, "executed": ["a.ipynb"] * 11, "touched": "02_knn.ipynb",
                         "rebuild_s": 30.0, "re_executed": ["02_knn.ipynb"]},
@@ -41,12 +41,14 @@ def test_markdown_report_names_every_budget():
     assert "| c.ipynb | 10.0 | 300 | 1.50 | 400,000 | OVER BUDGET |" in text  # a demo cell over 1 s
     assert "| d.ipynb | 10.0 | 300 | 0.10 | 1,200,000 | OVER BUDGET |" in text  # over 1 MB after Run All
     assert "budget 600 s: within budget" in text
+    assert "d; 2 CPU cores, no GPU; p;" in text  # the words of the book's run-time notes
 
 
 def test_command_line_writes_markdown_and_json(tmp_path, capsys):
     assert bench_main.main(["--parts", "kernels", "--quick", "--out", str(tmp_path)]) == 0
     results = json.loads((tmp_path / "bench.json").read_text())
     assert results["machine"]["cpus"] >= 1 and len(results["kernels"]) == 13
+    assert results["machine"]["in_words"].endswith("GPU")
     assert "## Kernels against their peers" in (tmp_path / "bench.md").read_text()
     with pytest.raises(SystemExit):
         bench_main.main(["--parts", "nonsense"])

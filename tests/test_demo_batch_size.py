@@ -23,7 +23,7 @@ def chapter():
     noise = gradient_noise(W_init, X_train, y_train, batch_sizes, num_samples=50, seed=0)
     smoothed = {}
     for name, B in zip(batch_names, batch_sizes, strict=True):
-        _, history = train_linear(X_train, y_train, C, loss="softmax", reg=1e-4, lr=0.1, batch_size=B,
+        _, history = train_linear(X_train, y_train, C, loss="cross_entropy", reg=1e-4, lr=0.1, batch_size=B,
                                   num_epochs=5, seed=0, progress=False)
         losses, width = np.array(history["loss"]), max(1, 256 // B)
         total = np.concatenate([[0.0], np.cumsum(losses)])

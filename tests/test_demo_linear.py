@@ -77,12 +77,12 @@ def test_the_decision_regions_are_where_lib_predicts_each_class(page):
         assert np.isclose(area, 4.0), "the regions tile the box"
 
 
-@pytest.mark.parametrize("loss", ["svm", "softmax"])
+@pytest.mark.parametrize("loss", ["svm", "cross_entropy"])
 def test_losses_and_gradients_are_libs(page, loss):
     per_example, mean_loss, vectorized = {
         "svm": (hinge_losses, svm_loss, svm_loss_vectorized),
-        "softmax": (cross_entropy_losses, softmax_loss, softmax_loss_vectorized)}[loss]
-    name = {"svm": "svmLoss", "softmax": "softmaxLoss"}[loss]
+        "cross_entropy": (cross_entropy_losses, softmax_loss, softmax_loss_vectorized)}[loss]
+    name = {"svm": "svmLoss", "cross_entropy": "softmaxLoss"}[loss]
     X, y, W, b = web_demo_points()
     problems = [(W, b, X, y)] + [random_problem(seed) for seed in range(4)]
     for (W, b, X, y), reg in zip(problems, [0.1, 0.0, 0.01, 1.0, 3.0], strict=True):
@@ -102,7 +102,7 @@ def test_losses_and_gradients_are_libs(page, loss):
         assert np.allclose(js0["dW"], dW, rtol=1e-9, atol=1e-12)
 
 
-@pytest.mark.parametrize("loss", ["svm", "softmax"])
+@pytest.mark.parametrize("loss", ["svm", "cross_entropy"])
 def test_fifty_gradient_steps_follow_lib(page, loss):
     X, y, W0, b0 = web_demo_points()
     for reg, lr in [(0.1, 0.4), (0.0, 0.1), (1.0, 0.3), (0.01, 1.5)]:

@@ -40,6 +40,9 @@ def test_bias_trick_gives_the_same_scores():
     assert X1.shape == (7, 6) and W1.shape == (3, 6)
     np.testing.assert_array_equal(X1[:, -1], 1.0)
     np.testing.assert_allclose(X1 @ W1.T, linear_scores(X, W, b), atol=1e-12)
+    # one predict for both forms: W and b apart, or W1 with the biases in its last column
+    np.testing.assert_array_equal(predict(X, W1), predict(X, W, b))
+    np.testing.assert_array_equal(predict(X, W1), np.argmax(X1 @ W1.T, axis=1))
 
 
 def test_softmax_rows_sum_to_one_and_survive_huge_scores():

@@ -150,7 +150,7 @@ def test_gradient_descent_records_the_deck_start_and_improves():
     np.testing.assert_allclose(h["W"][1], W - 0.4 * (dscores.T @ X + 0.2 * W))
     np.testing.assert_allclose(h["b"][1], b - 0.4 * dscores.sum(axis=0))
     np.testing.assert_allclose(h["data_loss"], h["losses"].mean(axis=1))
-    soft = gradient_descent_linear(X, y, W, b, loss="softmax", num_steps=3)
+    soft = gradient_descent_linear(X, y, W, b, loss="cross_entropy", num_steps=3)
     np.testing.assert_allclose(soft["losses"][0], cross_entropy_losses(X @ W.T + b, y))
 
 

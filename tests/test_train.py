@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lib.data import make_blobs2d
-from lib.linear import with_bias
+from lib.linear import predict, with_bias
 from lib.losses import softmax_loss_vectorized, svm_loss_vectorized
 from lib.train import (
     accuracy,
@@ -12,7 +12,6 @@ from lib.train import (
     gradient_descent,
     gradient_noise,
     linear_loss,
-    predict_linear,
     random_search,
     train_linear,
 )
@@ -28,15 +27,15 @@ def test_with_bias_and_linear_loss_match_lib_losses(blobs):
     W = np.random.default_rng(0).normal(size=(3, 3))
     X1 = with_bias(X)
     assert X1.shape == (120, 3) and np.all(X1[:, -1] == 1)
-    for name, fn in [("softmax", softmax_loss_vectorized), ("svm", svm_loss_vectorized)]:
+    for name, fn in [("cross_entropy", softmax_loss_vectorized), ("svm", svm_loss_vectorized)]:
         loss, dW = linear_loss(W, X, y, loss=name, reg=0.1)
         ref_loss, ref_dW = fn(W, X1, y, 0.1)
         assert loss == pytest.approx(ref_loss) and np.allclose(dW, ref_dW)
-    assert np.array_equal(predict_linear(W, X), np.argmax(X @ W[:, :2].T + W[:, 2], axis=1))
-    assert accuracy(W, X, y) == pytest.approx(np.mean(predict_linear(W, X) == y))
+    assert np.array_equal(predict(X, W), np.argmax(X @ W[:, :2].T + W[:, 2], axis=1))
+    assert accuracy(W, X, y) == pytest.approx(np.mean(predict(X, W) == y))
 
 
-@pytest.mark.parametrize("loss", ["softmax", "svm"])
+@pytest.mark.parametrize("loss", ["cross_entropy", "svm"])
 def test_training_separates_blobs(blobs, loss):
     X, y = blobs
     W, history = train_linear(X, y, 3, loss=loss, lr=0.5, batch_size=16, num_epochs=20, progress=False,
@@ -98,7 +97,7 @@ def test_plateau_decay_triggers_after_patience():
 def test_plateau_decay_in_training(blobs):
     X, y = blobs
     _, history = train_linear(X, y, 3, reg=0.1, lr=1.0, batch_size=4, num_epochs=15,
-                              lr_decay=("plateau", 0.1, 2), progress=False)
+                              lr_schedule=("plateau", 0.1, 2), progress=False)
     assert history["lr"][0] == 1.0 and min(history["lr"]) <= 0.1  # the loss plateaued and lr dropped
     assert all(a >= b for a, b in zip(history["lr"], history["lr"][1:], strict=False))
     _, constant = train_linear(X, y, 3, reg=0.1, lr=1.0, batch_size=4, num_epochs=15, progress=False)
@@ -130,7 +129,8 @@ def test_bad_input_names_the_argument(blobs):
     cases = [
         ({"loss": "hinge"}, "loss"), ({"optimizer": "sgdd"}, "optimizer"), ({"lr": 0}, "lr"),
         ({"batch_size": 0}, "batch_size"), ({"num_epochs": 0}, "num_epochs"),
-        ({"lr_decay": ("cosine", 0.1, 2)}, "lr_decay"), ({"lr_decay": ("plateau", 2.0, 2)}, "lr_decay"),
+        ({"lr_schedule": ("cosine", 0.1, 2)}, "lr_schedule"),
+        ({"lr_schedule": ("plateau", 2.0, 2)}, "lr_schedule"),
         ({"X_val": X}, "X_val"), ({"X_val": X[:, :1], "y_val": y}, "X_val"),
     ]
     for kwargs, name in cases:

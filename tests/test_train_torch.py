@@ -54,5 +54,7 @@ def test_one_mapping_from_names_to_torch_optim():
     assert isinstance(opt, torch.optim.SGD) and group["momentum"] == 0.9 and group["weight_decay"] == 0.01
     opt, _ = _optimizer_and_schedule(model, "adam", 0.1, 0.0, "cosine", 10)
     assert isinstance(opt, torch.optim.Adam)
+    opt, _ = _optimizer_and_schedule(model, "rmsprop", 0.1, 0.0, None, 10)  # all six of lib.optim's
+    assert isinstance(opt, torch.optim.RMSprop) and opt.param_groups[0]["alpha"] == 0.99
     with pytest.raises(ValueError, match="optimizer must be one of"):
-        _optimizer_and_schedule(model, "rmsprop", 0.1, 0.0, None, 10)
+        _optimizer_and_schedule(model, "lbfgs", 0.1, 0.0, None, 10)

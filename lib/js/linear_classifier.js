@@ -62,10 +62,10 @@ export function softmaxLoss(W, b, X, y, reg = 0) {
   return objective(W, X, losses, dscores, reg);
 }
 
-export const LOSSES = { svm: svmLoss, softmax: softmaxLoss };
+export const LOSSES = { svm: svmLoss, cross_entropy: softmaxLoss };
 
 // One full-batch gradient-descent step, W <- W - lr dW, b <- b - lr db, on the loss "svm" or
-// "softmax" + reg * sum W^2 (a step of lib.losses.gradient_descent_linear). Returns { W, b }.
+// "cross_entropy" + reg * sum W^2 (a step of lib.losses.gradient_descent_linear). Returns { W, b }.
 export function gradientStep(W, b, X, y, loss, reg, lr) {
   const { dW, db } = LOSSES[loss](W, b, X, y, reg);
   return { W: W.map((w, c) => w.map((v, d) => v - lr * dW[c][d])), b: b.map((v, c) => v - lr * db[c]) };
@@ -103,7 +103,7 @@ function entry(model, name, index) {
 }
 
 const fixed = (v, digits = 2) => (Math.abs(v) < 0.5 * 10 ** -digits ? 0 : v).toFixed(digits);
-const LOSS_NAMES = { svm: "multiclass SVM", softmax: "softmax cross-entropy" };
+const LOSS_NAMES = { svm: "multiclass SVM", cross_entropy: "softmax cross-entropy" };
 
 function render({ model, el }) {
   const y = model.get("y"), [x0, x1, y0, y1] = model.get("extent"), arrowScale = model.get("arrow_scale");
