@@ -89,6 +89,7 @@ def _mark(ok):
 
 
 def markdown(results):
+    # One report read top to bottom, a section per part: longer than 40 lines, and clearest whole.
     m, b = results["machine"], results["budgets"]
     lines = ["# Benchmark of the book", "",
              f"{m['date']}; {m['in_words']}; {m['platform']}; Python {m['python']}, "

@@ -121,12 +121,17 @@ def svm_loss_naive(W, X, y, reg=0.0):
     return float(loss + reg * np.sum(W * W)), dW + 2.0 * reg * W
 
 
-def svm_loss_vectorized(W, X, y, reg=0.0):
-    """The same as svm_loss_naive without loops: scores = X W^T, dW = dscores^T X + 2 reg W."""
+def _objective(score_loss, W, X, y, reg):
+    """score_loss of the scores X W^T plus reg * sum W^2, and dW = dscores^T X + 2 reg W."""
     W, X, y = _check_data(W, X, y, reg)
-    loss, dscores = svm_loss(X @ W.T, y)
+    loss, dscores = score_loss(X @ W.T, y)
     R, dR = regularization(W, "L2")
     return float(loss + reg * R), dscores.T @ X + reg * dR
+
+
+def svm_loss_vectorized(W, X, y, reg=0.0):
+    """The same as svm_loss_naive without loops: scores = X W^T, dW = dscores^T X + 2 reg W."""
+    return _objective(svm_loss, W, X, y, reg)
 
 
 def softmax_loss_naive(W, X, y, reg=0.0):
@@ -151,10 +156,7 @@ def softmax_loss_naive(W, X, y, reg=0.0):
 
 def softmax_loss_vectorized(W, X, y, reg=0.0):
     """The same as softmax_loss_naive without loops: scores = X W^T, dW = dscores^T X + 2 reg W."""
-    W, X, y = _check_data(W, X, y, reg)
-    loss, dscores = softmax_loss(X @ W.T, y)
-    R, dR = regularization(W, "L2")
-    return float(loss + reg * R), dscores.T @ X + reg * dR
+    return _objective(softmax_loss, W, X, y, reg)
 
 
 def gradient_descent_linear(X, y, W, b, loss="svm", reg=0.0, lr=0.1, num_steps=50):

@@ -92,3 +92,41 @@ def test_the_run_time_table_sees_no_gpu_where_cuda_sees_none(monkeypatch, visibl
     has_device = os.path.exists("/dev/nvidia0")
     expected = "a GPU" if has_device and visible == "0" else "no GPU"
     assert run_times.machine().endswith(expected)
+
+
+@pytest.mark.parametrize("jobs, expected", [("1", 1), ("2", 2), ("5", 3)])
+def test_book_jobs_sets_the_number_of_processes(monkeypatch, tmp_path, jobs, expected):
+    """BOOK_JOBS=n runs at most n notebooks at once (and no more processes than notebooks)."""
+    import types
+
+    import parallel_execute
+
+    pools = []
+
+    class Pool:  # records how many workers it was asked for; each run "fails", so nothing is cached
+        def __init__(self, max_workers):
+            pools.append(max_workers)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def submit(self, fn, path, *args):
+            return types.SimpleNamespace(result=lambda: (path, None, 0.0, "not run"))
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+    for name in "abc":
+        nbformat.write(notebook, tmp_path / f"{name}.ipynb")
+    config = types.SimpleNamespace(nb_execution_mode="cache", nb_execution_cache_path=str(tmp_path / "cache"),
+                                   nb_execution_timeout=10, nb_execution_allow_errors=False)
+    app = types.SimpleNamespace(config=config, srcdir=str(tmp_path))
+    env = types.SimpleNamespace(doc2path=lambda doc: tmp_path / f"{doc}.ipynb")
+    monkeypatch.setattr(parallel_execute, "ProcessPoolExecutor", Pool)
+    monkeypatch.setenv("BOOK_JOBS", jobs)
+    parallel_execute.execute_in_parallel(app, env, ["a", "b", "c"])
+    assert pools == [expected]
+    monkeypatch.setenv("BOOK_JOBS", "0")  # 0: myst-nb executes, one notebook after another
+    parallel_execute.execute_in_parallel(app, env, ["a", "b", "c"])
+    assert pools == [expected]
