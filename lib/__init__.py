@@ -8,7 +8,7 @@ losses    multiclass SVM (hinge) and softmax cross-entropy, naive and vectorized
 gradcheck centred-difference numerical gradients and relative errors
 optim     SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam: one small class each
 surfaces  2-D loss surfaces (ill-conditioned bowl, saddle, two minima) and optimizer paths on them
-train     the numpy training loops of the linear classifiers (random search, gradient descent, SGD, lr schedules)
+train     numpy training loops of the linear classifiers (random search, gradient descent, SGD, lr schedules)
 activations  sigmoid, tanh, ReLU, leaky ReLU, ELU, maxout and their derivatives; deep nets' gradient norms
 mlp       multilayer perceptrons: building, counting parameters, ReLU units as spline pieces, bumps
 splines   the best one-hidden-layer ReLU fit of a 1-D sample (the best spline with n units), by search
