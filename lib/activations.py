@@ -151,14 +151,15 @@ def collapse_linear_layers(W1, b1, W2, b2):
     return W2 @ W1, W2 @ b1 + b2
 
 
-def make_deep_net(activation, depth, width, in_dim, out_dim, seed=0, init_scale=1.0, bias_init=0.0):
+def make_deep_net(activation, depth, width, in_dim, out_dim, seed=0, init_scale=1.0, bias_init=0.0,
+                  batchnorm=False):
     """lib.mlp.make_mlp's network with depth Linear layers, initialised to watch gradients flow.
 
     Shapes: in_dim -> width -> ... -> width -> out_dim; depth = 1 is a linear classifier.
     activation: a name in TORCH_NAMES ("identity": nothing between the layers, only Linears).
     Every weight is drawn from N(0, init_scale^2 / fan_in) (init_scale = 1 keeps the variance
     of a layer's outputs equal to that of its inputs; sqrt(2) does so through a ReLU) with
-    a generator seeded by seed; every bias starts at bias_init.
+    a generator seeded by seed; every bias starts at bias_init. batchnorm: see make_mlp.
     """
     import torch
 
@@ -168,7 +169,7 @@ def make_deep_net(activation, depth, width, in_dim, out_dim, seed=0, init_scale=
     in_dim, out_dim = integer("in_dim", in_dim, 1), integer("out_dim", out_dim, 1)
     if not init_scale > 0:
         raise ValueError(f"init_scale must be > 0, got {init_scale}")
-    model = make_mlp([in_dim] + [width] * (depth - 1) + [out_dim], activation)
+    model = make_mlp([in_dim] + [width] * (depth - 1) + [out_dim], activation, batchnorm)
     generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for linear in (m for m in model if isinstance(m, torch.nn.Linear)):

@@ -14,7 +14,7 @@ from lib._checks import integer
 from lib.activations import torch_activation
 
 
-def make_mlp(sizes, activation="relu"):
+def make_mlp(sizes, activation="relu", batchnorm=False):
     """A fully connected network as torch.nn.Sequential: Linear, act, Linear, ..., Linear.
 
     sizes: [D_in, H_1, ..., H_k, D_out], at least two positive integers; there is one
@@ -22,6 +22,8 @@ def make_mlp(sizes, activation="relu"):
     lib.activations.TORCH_NAMES: "relu", "sigmoid", "tanh", "identity", ...) after every layer
     but the last. make_mlp([2, 64, 3]) maps (N, 2)
     inputs to (N, 3) scores. Weights start at torch's default initialization, so seed first.
+    batchnorm=True puts an nn.BatchNorm1d after every Linear but the last, before its
+    activation, as Ioffe and Szegedy do (introduced in the chapter on convolutional networks).
     """
     import torch
 
@@ -32,6 +34,7 @@ def make_mlp(sizes, activation="relu"):
     layers = []
     for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         if i > 0:
+            layers += [torch.nn.BatchNorm1d(int(d_in))] if batchnorm else []
             layers.append(torch_activation(activation))
         layers.append(torch.nn.Linear(int(d_in), int(d_out)))
     return torch.nn.Sequential(*layers)

@@ -25,6 +25,21 @@ def test_make_mlp_alternates_linear_layers_and_activations():
     assert len(make_mlp([5, 3])) == 1  # no hidden layer: a linear classifier
 
 
+def test_batchnorm_sits_between_each_hidden_linear_and_its_activation():
+    model = make_mlp([3, 4, 5, 2], activation="relu", batchnorm=True)
+    kinds = [type(m).__name__ for m in model]
+    assert kinds == ["Linear", "BatchNorm1d", "ReLU", "Linear", "BatchNorm1d", "ReLU", "Linear"]
+    assert [m.num_features for m in model if isinstance(m, torch.nn.BatchNorm1d)] == [4, 5]
+    out = model[:2](torch.randn(16, 3) * 7 + 3)  # training mode: normalized over the batch
+    assert torch.allclose(out.mean(0), torch.zeros(4), atol=1e-5)
+    assert torch.allclose(out.var(0, unbiased=False), torch.ones(4), atol=1e-3)
+    from lib.activations import make_deep_net
+
+    net = make_deep_net("relu", 3, 8, 4, 2, seed=0, batchnorm=True, bias_init=0.5)
+    assert sum(isinstance(m, torch.nn.BatchNorm1d) for m in net) == 2
+    assert all(float(m.bias.min()) == 0.5 for m in net if isinstance(m, torch.nn.Linear))  # its own init
+
+
 def test_make_mlp_computes_w2_relu_w1_x():
     torch.manual_seed(0)
     model = make_mlp([3, 4, 2])

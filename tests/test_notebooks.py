@@ -68,6 +68,26 @@ def test_checks_its_claims_ends_with_exercises_and_cites(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_line_of_inline_maths_starts_a_list(path):
+    """A line that starts with "+ ", "- " or "* " starts a list item, even inside a paragraph, so
+    inline maths broken there ($... \\n+ 1)$) breaks, and the rest is set as maths."""
+    broken = []
+    for cell in cells(path, "markdown"):
+        paragraph, display = "", False
+        for line in source(cell).split("\n"):
+            if line.strip() == "$$" or line.startswith(("```", ":::")):
+                display = not display if line.strip() == "$$" else display
+                paragraph = ""
+            elif not line.strip():
+                paragraph = ""
+            elif not display:
+                if re.match(r"\s*[-+*]\s", line) and re.sub(r"\$\$|\\\$", "", paragraph).count("$") % 2:
+                    broken.append(line[:60])
+                paragraph += line + "\n"
+    assert not broken, f"{path.name}: lines inside $...$ that Markdown reads as list items: {broken}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_numbers_in_the_prose_come_from_eval_roles(path):
     """{eval}`expr` reads a variable of the running notebook, in JupyterLab (jupyterlab-myst) as in
     the book (_ext/inline_eval.py); myst-nb's glue shows as raw markup in JupyterLab."""
