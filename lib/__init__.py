@@ -3,7 +3,7 @@
 data      offline datasets (digits, sample photographs, toy 2-D sets), minibatches, random shifts
 images    the challenges of recognition applied to real pictures; distances between images
 knn       k-nearest neighbours: distances (two loops, one loop, no loops), voting, cross-validation
-linear    linear score functions, the bias trick, the perceptron and the delta rule
+linear    linear scores, the bias trick, the perceptron, the delta rule; the binary SVM's widest margin
 losses    multiclass SVM (hinge) and softmax cross-entropy, naive and vectorized; regularization
 gradcheck centred-difference numerical gradients and relative errors
 optim     SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam: one small class each

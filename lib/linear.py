@@ -1,8 +1,10 @@
-"""Linear classifiers: the score function f(x, W) = Wx + b, softmax, and two learning rules.
+"""Linear classifiers: the score function f(x, W) = Wx + b, softmax, two learning rules, and the
+binary SVM's widest margin.
 
 Convention of the lectures: W is (C, D), one row (a template) per class, and b is (C,).
 A batch X: (N, D) gets the scores X W^T + b: (N, C). Introduced in the chapter on linear
-classifiers.
+classifiers; the max-margin functions (svm_margin_fit and its helpers) in the chapter on loss
+functions.
 """
 
 import numpy as np
@@ -158,3 +160,119 @@ def delta_rule_train(X, y, num_classes, rule="softmax", lr=0.1, num_epochs=10, s
             W, b = _step(W, b, X[i], y[i], rule, lr)
         history[epoch] = np.mean(predict(X, W, b) == y)
     return W, b, history
+
+
+def _check_binary(X, y, w=None, b=None):
+    """X: (N, D), y: (N,) in {0, 1} -> X as float64 and the signs t = 2y - 1 in {-1, +1}."""
+    X = _check_X(X)
+    t = 2.0 * labels(y, len(X), 2) - 1.0
+    if w is not None:
+        w = np.asarray(w, dtype=np.float64)
+        if w.shape != (X.shape[1],):
+            raise ValueError(f"w must be (D,) = ({X.shape[1]},) to match X, got shape {w.shape}")
+        if np.ndim(b) != 0 or not np.isfinite(b):
+            raise ValueError(f"b must be a finite number, got {b!r}")
+    return X, t, w
+
+
+def svm_margin_fit(X, y, C=1.0, tol=1e-10, max_iter=100_000):
+    """The binary soft-margin SVM, solved exactly (to tol): the widest margin, at a price C per unit of slack.
+
+    X: (N, D), y: (N,) labels in {0, 1}, which the SVM reads as t = 2y - 1 in {-1, +1} (class 1
+    is the positive side). Returns w: (D,) and b: float, the minimizer of
+
+        1/2 ||w||^2 + C sum_i max(0, 1 - t_i (w.x_i + b)),
+
+    which is the hinge loss plus L2 regularization, (1/N) sum_i hinge_i + lam ||w||^2 with
+    lam = 1 / (2 N C), times the constant N C. The bias is the book's, scores w.x + b (the
+    lecture's hyperplane w.x - b = 0 has the opposite sign of b); scikit-learn's
+    SVC(kernel="linear", C=C) solves the same problem (its coef_[0], intercept_[0]). A large C
+    on separable data gives the hard margin: min 1/2 ||w||^2 subject to t_i (w.x_i + b) >= 1.
+
+    Method: sequential minimal optimization (Platt's SMO, with the maximal violating pair of
+    Keerthi et al., as libsvm) on the dual, min_a 1/2 a^T Q a - sum a with Q_ij = t_i t_j x_i.x_j,
+    0 <= a_i <= C and sum_i a_i t_i = 0. Each step moves the two multipliers that violate the
+    optimality conditions most, exactly to the best point on their segment, and stops when the
+    largest violation is below tol. Then w = sum_i a_i t_i x_i (only the support vectors, a_i > 0,
+    count), and b makes t_i (w.x_i + b) = 1 on the points strictly inside the box (0 < a_i < C),
+    averaged; when there are none, b is not unique and is the middle of its interval, as in libsvm.
+    Introduced in the chapter on loss functions.
+    """
+    X, t, _ = _check_binary(X, y)
+    if not 0 < C < np.inf:
+        raise ValueError(f"C must be a positive finite number, got {C!r}")
+    if not tol > 0:
+        raise ValueError(f"tol must be positive, got {tol!r}")
+    max_iter = integer("max_iter", max_iter, 1)
+    if len(np.unique(t)) < 2:
+        raise ValueError(f"y must hold both labels 0 and 1, got {np.unique(y)}")
+    K = X @ X.T
+    alpha = np.zeros(len(X))
+    G = -np.ones(len(X))  # the gradient Q a - 1 of the dual objective
+    for _ in range(max_iter):
+        score = -t * G  # = t_i - w.x_i: b must be >= it on the set "up", <= it on "low"
+        up = np.where(t > 0, alpha < C, alpha > 0)
+        low = np.where(t > 0, alpha > 0, alpha < C)
+        i = np.flatnonzero(up)[np.argmax(score[up])]
+        j = np.flatnonzero(low)[np.argmin(score[low])]
+        if score[i] - score[j] < tol:
+            break
+        # a_i += t_i d, a_j -= t_j d keeps sum a t = 0; the objective along d is a parabola
+        curvature = max(K[i, i] + K[j, j] - 2 * K[i, j], 1e-12)
+        room_i = C - alpha[i] if t[i] > 0 else alpha[i]
+        room_j = alpha[j] if t[j] > 0 else C - alpha[j]
+        d = min((score[i] - score[j]) / curvature, room_i, room_j)
+        alpha[i] += t[i] * d
+        alpha[j] -= t[j] * d
+        G += d * t * (K[:, i] - K[:, j])
+    else:
+        raise RuntimeError(f"svm_margin_fit did not converge in max_iter = {max_iter} steps")
+    w = X.T @ (alpha * t)
+    score = t - X @ w
+    free = (alpha > 0) & (alpha < C)
+    if free.any():
+        b = score[free].mean()
+    else:  # every b in [max over "up", min over "low"] is optimal
+        up = np.where(t > 0, alpha < C, alpha > 0)
+        low = np.where(t > 0, alpha > 0, alpha < C)
+        b = (score[up].max() + score[low].min()) / 2
+    return w, float(b)
+
+
+def margin_width(w):
+    """The width 2 / ||w|| of the margin between the lines w.x + b = -1 and w.x + b = +1. w: (D,).
+
+    The distance from a point x to the hyperplane w.x + b = 0 is |w.x + b| / ||w||, so each of
+    the two lines lies 1 / ||w|| from it. Introduced in the chapter on loss functions.
+    """
+    w = np.asarray(w, dtype=np.float64)
+    if w.ndim != 1 or not np.any(w):
+        raise ValueError(f"w must be a nonzero vector (D,), got {w!r}")
+    return float(2.0 / np.linalg.norm(w))
+
+
+def svm_slacks(X, y, w, b):
+    """The slacks xi_i = max(0, 1 - t_i (w.x_i + b)) of a binary linear classifier: (N,).
+
+    X: (N, D), y: (N,) in {0, 1} (t = 2y - 1), w: (D,), b: float. xi_i = 0 for a point on the
+    right side of its margin line, 0 < xi_i < 1 inside the margin but on the right side of the
+    line w.x + b = 0, and xi_i > 1 for a mistake. At the SVM's optimum each point's slack is
+    its hinge loss.
+    Introduced in the chapter on loss functions.
+    """
+    X, t, w = _check_binary(X, y, w, b)
+    return np.maximum(0.0, 1.0 - t * (X @ w + b))
+
+
+def support_vectors(X, y, w, b, tol=1e-6):
+    """The indices (K,) of the support vectors of a binary linear classifier w: (D,), b: float.
+
+    X: (N, D), y: (N,) in {0, 1} (t = 2y - 1). They are the points on their margin line or on
+    its wrong side, t_i (w.x_i + b) <= 1 + tol; at the SVM's optimum, these are the points with
+    a nonzero dual multiplier (scikit-learn's support_), the only ones w depends on.
+    Introduced in the chapter on loss functions.
+    """
+    X, t, w = _check_binary(X, y, w, b)
+    if not tol >= 0:
+        raise ValueError(f"tol must be >= 0, got {tol!r}")
+    return np.flatnonzero(t * (X @ w + b) <= 1.0 + tol)

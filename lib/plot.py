@@ -289,3 +289,61 @@ def plot_layer_norms(norms, ax=None, colors=None, ylim=None, ylabel="gradient no
     if ylim is not None:
         ax.set_ylim(ylim)
     return ax
+
+
+def plot_svm_margin(X, y, w, b, ax=None, extent=None, support=None, title=None):
+    """A binary linear classifier w: (D = 2,), b as the SVM sees it, on its data X: (N, 2), y: (N,) in {0, 1}.
+
+    Draws the points (class 1 on the side where w.x + b > 0), the separating line w.x + b = 0
+    (solid), the margin lines w.x + b = +-1 (dashed), the support vectors circled (the indices
+    `support`, by default lib.linear.support_vectors), and the margin's width 2 / ||w|| as a
+    double arrow across it. extent: (xmin, xmax, ymin, ymax), by default the data's range plus
+    0.3; the axes have equal scales, so the arrow is perpendicular to the lines as drawn.
+    Introduced in the chapter on loss functions.
+    """
+    from lib.linear import margin_width, support_vectors
+
+    ax = axes_or_new(ax)
+    X, y, w = np.asarray(X, dtype=float), np.asarray(y), np.asarray(w, dtype=float)
+    if X.ndim != 2 or X.shape[1] != 2 or w.shape != (2,):
+        raise ValueError(f"need X of shape (N, 2) and w of shape (2,), got {X.shape} and {w.shape}")
+    width = margin_width(w)
+    support = support_vectors(X, y, w, b) if support is None else np.asarray(support, dtype=int)
+    if extent is None:
+        (x0, y0), (x1, y1) = X.min(axis=0) - 0.3, X.max(axis=0) + 0.3
+    else:
+        x0, x1, y0, y1 = extent
+    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    unit = w / np.linalg.norm(w)
+    along = np.array([-unit[1], unit[0]])  # the line's direction
+    reach = 10 * (x1 - x0 + y1 - y0)
+    foot = centre - (w @ centre + b) / (w @ w) * w  # the separating line's point nearest the centre
+    # The arrow goes where the line is farthest from every point, inside the middle 80% of the view.
+    candidates = foot + np.outer(np.linspace(-reach, reach, 4001) / 10, along)
+    low, high = np.array([x0, y0]), np.array([x1, y1])
+    pad = 0.1 * (high - low)
+    inside = np.all((candidates > low + pad) & (candidates < high - pad), axis=1)
+    if inside.any():
+        candidates = candidates[inside]
+        clearance = np.min(np.linalg.norm(candidates[:, None] - X[None], axis=2), axis=1)
+        foot = candidates[np.argmax(clearance)]
+    for level, style in [(0.0, "-"), (1.0, "--"), (-1.0, "--")]:
+        point = foot + level / np.linalg.norm(w) * unit
+        ends = point + np.outer([-reach, reach], along)
+        ax.plot(ends[:, 0], ends[:, 1], color="black", lw=1.6 if level == 0 else 1.0, ls=style,
+                label="w.x + b = 0" if level == 0 else ("w.x + b = ±1" if level > 0 else None))
+    scatter_classes(X, y, ax=ax, num_classes=2)
+    ax.scatter(X[support, 0], X[support, 1], s=150, facecolors="none", edgecolors="black", lw=1.2,
+               zorder=4, label="support vectors")
+    ax.annotate("", xy=foot + unit * width / 2, xytext=foot - unit * width / 2,
+                arrowprops={"arrowstyle": "<->", "color": PALETTE[5], "lw": 1.8, "shrinkA": 0, "shrinkB": 0})
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), aspect="equal")
+    # The width as a legend of its own, which matplotlib places where it hides the least.
+    from matplotlib.lines import Line2D
+
+    note = ax.legend([Line2D([], [], lw=0)], [f"2/‖w‖ = {width:.2f}"], loc="best", handlelength=0,
+                     handletextpad=0, framealpha=0.85, borderpad=0.3)
+    note.get_texts()[0].set_color(PALETTE[5])
+    if title is not None:
+        ax.set_title(title, fontsize=SMALL)
+    return ax
