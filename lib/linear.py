@@ -268,8 +268,9 @@ def support_vectors(X, y, w, b, tol=1e-6):
     """The indices (K,) of the support vectors of a binary linear classifier w: (D,), b: float.
 
     X: (N, D), y: (N,) in {0, 1} (t = 2y - 1). They are the points on their margin line or on
-    its wrong side, t_i (w.x_i + b) <= 1 + tol; at the SVM's optimum, these are the points with
-    a nonzero dual multiplier (scikit-learn's support_), the only ones w depends on.
+    its wrong side, t_i (w.x_i + b) <= 1 + tol; at the SVM's optimum, these are (barring exact
+    ties) the points with a nonzero dual multiplier (scikit-learn's support_), the only ones w
+    depends on.
     Introduced in the chapter on loss functions.
     """
     X, t, w = _check_binary(X, y, w, b)

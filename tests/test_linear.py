@@ -1,4 +1,4 @@
-"""Linear classifiers: scores, the bias trick, softmax, the perceptron and the delta rule."""
+"""Linear classifiers: scores, the bias trick, softmax, the perceptron, the delta rule, the binary SVM."""
 
 import numpy as np
 import pytest
@@ -9,10 +9,14 @@ from lib.linear import (
     delta_rule_step,
     delta_rule_train,
     linear_scores,
+    margin_width,
     one_hot,
     perceptron_train,
     predict,
     softmax,
+    support_vectors,
+    svm_margin_fit,
+    svm_slacks,
 )
 
 TRUTH_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -164,6 +168,24 @@ def test_training_is_deterministic_given_the_seed():
     (lambda: delta_rule_step(np.zeros((3, 2)), np.zeros(3), np.zeros(3), 0), "x"),
     (lambda: delta_rule_step(np.zeros((3, 2)), np.zeros(3), np.zeros(2), 3), "y"),
     (lambda: delta_rule_step(np.zeros((3, 2)), np.zeros(3), np.zeros(2), 0, rule="hinge"), "rule"),
+    (lambda: svm_margin_fit(TRUTH_X, np.array([0, 1, 2, 0])), "y"),
+    (lambda: svm_margin_fit(TRUTH_X, np.array([-1, 1, 1, -1])), "y"),  # labels are 0 and 1, not -1 and +1
+    (lambda: svm_margin_fit(TRUTH_X, np.array([1, 1, 1, 1])), "y"),     # one class only
+    (lambda: svm_margin_fit(TRUTH_X, np.array([0, 1, 1])), "y"),
+    (lambda: svm_margin_fit(TRUTH_X[0], np.array([0, 1])), "X"),
+    (lambda: svm_margin_fit(TRUTH_X, np.array([0, 0, 0, 1]), C=0), "C"),
+    (lambda: svm_margin_fit(TRUTH_X, np.array([0, 0, 0, 1]), C=-1.0), "C"),
+    (lambda: svm_margin_fit(TRUTH_X, np.array([0, 0, 0, 1]), C=np.inf), "C"),
+    (lambda: svm_margin_fit(TRUTH_X, np.array([0, 0, 0, 1]), C=np.nan), "C"),
+    (lambda: svm_margin_fit(TRUTH_X, np.array([0, 0, 0, 1]), tol=0.0), "tol"),
+    (lambda: svm_margin_fit(TRUTH_X, np.array([0, 0, 0, 1]), max_iter=0), "max_iter"),
+    (lambda: margin_width(np.zeros(2)), "w"),
+    (lambda: margin_width(np.ones((2, 2))), "w"),
+    (lambda: svm_slacks(TRUTH_X, np.array([0, 0, 0, 1]), np.ones(3), 0.0), "w"),
+    (lambda: svm_slacks(TRUTH_X, np.array([0, 0, 0, 1]), np.ones(2), np.zeros(2)), "b"),
+    (lambda: svm_slacks(TRUTH_X, np.array([0, 0, 0, 1]), np.ones(2), np.nan), "b"),
+    (lambda: support_vectors(TRUTH_X, np.array([0, 0, 0, 2]), np.ones(2), 0.0), "y"),
+    (lambda: support_vectors(TRUTH_X, np.array([0, 0, 0, 1]), np.ones(2), 0.0, tol=-1.0), "tol"),
 ])
 def test_bad_input_names_the_argument(call, word):
     with pytest.raises(ValueError, match=rf"\b{word}\b"):
@@ -208,3 +230,143 @@ def test_score_equation_shows_the_computed_scores():
     assert {"-96.80", "437.90", "60.75", "cat", "ship", "W", "x", "b"} <= set(texts)
     with pytest.raises(ValueError, match="x"):
         plot_score_equation(W, np.zeros(3), np.zeros(3), ax=ax)
+
+
+def _two_clouds(seed, N=60, D=2, gap=3.0):
+    """Two Gaussian clouds in D dimensions whose centres are gap apart (labels 0 and 1, shuffled)."""
+    rng = np.random.default_rng(seed)
+    y = rng.permutation(np.repeat([0, 1], N // 2))
+    direction = rng.normal(size=D)
+    X = rng.normal(size=(N, D)) + np.outer(y - 0.5, gap * direction / np.linalg.norm(direction))
+    return X + rng.normal(size=D), y  # off the origin: the bias matters
+
+
+def _svm_objective(X, y, w, b, C):
+    return 0.5 * w @ w + C * svm_slacks(X, y, w, b).sum()
+
+
+@pytest.mark.parametrize("seed, D, gap, C", [
+    (0, 2, 6.0, 1.0), (1, 2, 6.0, 100.0),        # separable
+    (2, 2, 1.5, 0.1), (3, 2, 1.5, 1.0), (4, 2, 1.0, 10.0), (5, 5, 1.0, 1.0), (6, 5, 2.0, 0.03),
+])
+def test_svm_margin_fit_agrees_with_scikit_learn(seed, D, gap, C):
+    from sklearn.svm import SVC
+
+    X, y = _two_clouds(seed, D=D, gap=gap)
+    w, b = svm_margin_fit(X, y, C=C)
+    sk = SVC(kernel="linear", C=C, tol=1e-10).fit(X, y)
+    w_sk, b_sk = sk.coef_[0], sk.intercept_[0]
+    # libsvm stops short of the optimum by up to about 1e-5 of |w| where C is large and the classes
+    # overlap (a tighter tol does not help: its objective stays the higher one); ours does not move
+    # when its own tolerance is tightened a hundredfold.
+    scale = np.linalg.norm(w)
+    np.testing.assert_allclose(w, w_sk, atol=1e-5 * scale)
+    assert abs(b - b_sk) < 1e-5 * scale
+    assert abs(margin_width(w) - margin_width(w_sk)) < 1e-5 * margin_width(w)
+    np.testing.assert_array_equal(support_vectors(X, y, w, b), np.sort(sk.support_))
+    assert _svm_objective(X, y, w, b, C) <= _svm_objective(X, y, w_sk, b_sk, C) * (1 + 1e-12)
+    w_tight, b_tight = svm_margin_fit(X, y, C=C, tol=1e-12)
+    assert np.abs(np.append(w_tight - w, b_tight - b)).max() < 1e-8 * scale
+    xi, t = svm_slacks(X, y, w, b), 2 * y - 1  # the slacks are the constraints' shortfalls
+    assert np.all(xi >= 0) and np.all(t * (X @ w + b) >= 1 - xi - 1e-12)
+
+
+def test_svm_margin_fit_minimizes_the_hinge_plus_l2_objective_with_lambda_1_over_2NC():
+    X, y = _two_clouds(7, gap=1.5)
+    C = 0.5
+    w, b = svm_margin_fit(X, y, C=C)
+    objective = {lam: (lambda w_, b_, lam=lam: svm_slacks(X, y, w_, b_).mean() + lam * w_ @ w_)
+                 for lam in (1 / (2 * len(X) * C), 1 / (len(X) * C))}
+    nudges = 1e-4 * np.random.default_rng(0).normal(size=(300, 3))
+    right, wrong = objective.values()
+    assert min(right(w + d[:2], b + d[2]) for d in nudges) > right(w, b)
+    assert min(wrong(w + d[:2], b + d[2]) for d in nudges) < wrong(w, b)  # C = 1 / (N lambda) is not it
+
+
+def test_hard_margin_of_two_points_by_hand():
+    X, y = np.array([[0.0, 0.0], [2.0, 1.0]]), np.array([0, 1])
+    d = X[1] - X[0]
+    w, b = svm_margin_fit(X, y, C=100.0)
+    np.testing.assert_allclose(w, 2 * d / (d @ d), atol=1e-9)     # (0.8, 0.4)
+    assert abs(b + 1.0) < 1e-9
+    assert abs(margin_width(w) - np.sqrt(5.0)) < 1e-9             # the distance between the points
+    np.testing.assert_allclose(X @ w + b, [-1.0, 1.0], atol=1e-9)  # both on their margin lines
+    np.testing.assert_array_equal(support_vectors(X, y, w, b), [0, 1])
+    # below C = 2 / |d|^2 = 0.4 the soft margin is wider: w = C d, b at the bisector, slack 1 - C |d|^2 / 2
+    w, b = svm_margin_fit(X, y, C=0.1)
+    np.testing.assert_allclose(w, 0.1 * d, atol=1e-9)
+    assert abs(b + 0.25) < 1e-9 and abs(margin_width(w) - 2 / (0.1 * np.sqrt(5.0))) < 1e-9
+    np.testing.assert_allclose(svm_slacks(X, y, w, b), [0.75, 0.75], atol=1e-9)
+
+
+def test_margin_width_is_2_over_the_norm_and_the_distance_between_the_margin_lines():
+    assert margin_width(np.array([3.0, 4.0])) == pytest.approx(0.4)
+    w, b = np.array([1.0, -2.0]), 0.5
+    on_plus = np.array([1.0, 0.0]) + (1 - (1.0 + b)) * w / (w @ w)   # w.x + b = +1
+    on_minus = on_plus - margin_width(w) * w / np.linalg.norm(w)      # one margin width across
+    assert on_plus @ w + b == pytest.approx(1.0) and on_minus @ w + b == pytest.approx(-1.0)
+
+
+def test_the_margin_shrinks_and_the_slack_falls_as_C_grows():
+    X, y = make_blobs2d(n_per_class=20, num_classes=2, spread=0.7, seed=0)
+    fits = [svm_margin_fit(X, y, C=C) for C in (0.01, 0.1, 1.0, 10.0, 100.0)]
+    margins = [margin_width(w) for w, _ in fits]
+    slacks = [svm_slacks(X, y, w, b).sum() for w, b in fits]
+    assert np.all(np.diff(margins) < 0) and np.all(np.diff(slacks) < 1e-9)
+    assert [len(support_vectors(X, y, w, b)) for w, b in fits] == [40, 22, 10, 7, 5]
+
+
+def test_the_support_vectors_alone_give_the_same_classifier():
+    for gap, C in [(6.0, 10.0), (1.5, 1.0)]:
+        X, y = _two_clouds(8, gap=gap)
+        w, b = svm_margin_fit(X, y, C=C)
+        sv = support_vectors(X, y, w, b)
+        assert 2 <= len(sv) < len(X)
+        w_sv, b_sv = svm_margin_fit(X[sv], y[sv], C=C)
+        np.testing.assert_allclose(w_sv, w, atol=1e-6)
+        assert abs(b_sv - b) < 1e-6
+
+
+def test_slacks_are_the_two_class_hinge_losses():
+    from lib.losses import hinge_losses
+
+    X, y = _two_clouds(9, gap=1.0)
+    w, b = svm_margin_fit(X, y, C=1.0)
+    scores = np.column_stack([np.zeros(len(X)), X @ w + b])  # class 0 scores 0, class 1 w.x + b
+    np.testing.assert_allclose(svm_slacks(X, y, w, b), hinge_losses(scores, y), atol=1e-12)
+    assert np.all(predict(X, np.array([[0.0, 0.0], w]), np.array([0.0, b])) == (X @ w + b > 0))
+
+
+def test_svm_margin_fit_says_when_it_stops_short():
+    X, y = _two_clouds(10, gap=1.0)
+    with pytest.raises(RuntimeError, match="max_iter"):
+        svm_margin_fit(X, y, C=10.0, max_iter=2)
+
+
+def test_plot_svm_margin_draws_the_lines_the_circles_and_the_width():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from lib.plot import plot_svm_margin
+
+    X, y = _two_clouds(11, gap=4.0)
+    w, b = svm_margin_fit(X, y, C=10.0)
+    ax = Figure().add_subplot()
+    plot_svm_margin(X, y, w, b, ax=ax, title="t")
+    levels = []
+    for line in ax.lines:
+        points = np.column_stack([line.get_xdata(), line.get_ydata()])
+        values = points @ w + b
+        np.testing.assert_allclose(values, values[0], atol=1e-6)  # each line is a level set of w.x + b
+        levels.append(round(values[0], 6))
+    assert sorted(levels) == [-1.0, 0.0, 1.0]
+    circled = ax.collections[-1].get_offsets()
+    np.testing.assert_allclose(circled, X[support_vectors(X, y, w, b)])
+    arrow = next(t for t in ax.texts if hasattr(t, "xyann"))
+    assert np.linalg.norm(np.subtract(arrow.xy, arrow.xyann)) == pytest.approx(margin_width(w))
+    assert ax.get_legend().get_texts()[0].get_text() == f"2/‖w‖ = {margin_width(w):.2f}"
+    assert ax.get_title() == "t" and ax.get_aspect() == 1.0
+    with pytest.raises(ValueError, match="X"):
+        plot_svm_margin(np.zeros((3, 3)), np.array([0, 1, 1]), np.ones(2), 0.0, ax=ax)
