@@ -6,17 +6,18 @@ knn       k-nearest neighbours: distances (two loops, one loop, no loops), votin
 linear    linear scores, the bias trick, the perceptron, the delta rule; the binary SVM's widest margin
 losses    multiclass SVM (hinge) and softmax cross-entropy, naive and vectorized; regularization
 gradcheck centred-difference numerical gradients and relative errors
-optim     SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam: one small class each
+optim     SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW: one small class each
 surfaces  2-D loss surfaces (ill-conditioned bowl, saddle, two minima) and optimizer paths on them
 train     numpy training loops of the linear classifiers (random search, gradient descent, SGD, lr schedules)
-activations  sigmoid, tanh, ReLU, leaky ReLU, ELU, maxout and their derivatives; deep nets' gradient norms
-mlp       multilayer perceptrons: building, counting parameters, ReLU units as spline pieces, bumps
+activations  sigmoid, tanh, ReLU, leaky ReLU, ELU, maxout, derivatives; deep nets: init, per-layer statistics
+mlp       multilayer perceptrons: building (batch norm, dropout, residual blocks), counting, ReLU splines
 splines   the best one-hidden-layer ReLU fit of a 1-D sample (the best spline with n units), by search
 autodiff  a tiny scalar reverse-mode engine (and forward mode, for comparison)
-train_torch the torch training loop every network chapter shares (train_torch, torch_accuracy)
-layers    numpy forward/backward pairs (affine, activations, losses) and a modular numpy MLP
+train_torch the torch training loop every network chapter shares; lr schedules, the lr range test
+layers    numpy forward/backward pairs (affine, activations, dropout, losses) and a modular numpy MLP
 conv      convolution (naive and im2col) and max pooling in numpy, forward and backward; sizes and costs
 models    torch models: LeNet-5, AlexNet, VGG-16, and a per-layer table of shapes, parameters, multiply-adds
+tuning    grid and random search over hyperparameters
 plot      every picture of the earlier chapters
 plot_graph computational graphs with their values and gradients (backpropagation)
 plot_nets pictures of networks: filters, feature maps, training curves, confusion matrices, complexity

@@ -151,15 +151,22 @@ def collapse_linear_layers(W1, b1, W2, b2):
     return W2 @ W1, W2 @ b1 + b2
 
 
+INITS = {"small": lambda fan_in, fan_out: 0.01,                          # cs231n's "small random numbers"
+         "xavier": lambda fan_in, fan_out: (2 / (fan_in + fan_out)) ** 0.5,  # Glorot and Bengio 2010
+         "he": lambda fan_in, fan_out: (2 / fan_in) ** 0.5}                  # He et al. 2015, for ReLU
+
+
 def make_deep_net(activation, depth, width, in_dim, out_dim, seed=0, init_scale=1.0, bias_init=0.0,
-                  batchnorm=False):
+                  **mlp_options):
     """lib.mlp.make_mlp's network with depth Linear layers, initialised to watch gradients flow.
 
     Shapes: in_dim -> width -> ... -> width -> out_dim; depth = 1 is a linear classifier.
     activation: a name in TORCH_NAMES ("identity": nothing between the layers, only Linears).
-    Every weight is drawn from N(0, init_scale^2 / fan_in) (init_scale = 1 keeps the variance
-    of a layer's outputs equal to that of its inputs; sqrt(2) does so through a ReLU) with
-    a generator seeded by seed; every bias starts at bias_init. batchnorm: see make_mlp.
+    Every weight is drawn from N(0, std^2) with a generator seeded by seed: a number init_scale
+    gives std = init_scale / sqrt(fan_in) (init_scale = 1 keeps the variance of a layer's outputs
+    equal to that of its inputs; sqrt(2) does so through a ReLU); a name of INITS ("small",
+    "xavier", "he") gives that scheme's std (the chapter on training in practice). Every bias
+    starts at bias_init. mlp_options: make_mlp's batchnorm, dropout and residual.
     """
     import torch
 
@@ -167,14 +174,17 @@ def make_deep_net(activation, depth, width, in_dim, out_dim, seed=0, init_scale=
 
     depth, width = integer("depth", depth, 1), integer("width", width, 1)
     in_dim, out_dim = integer("in_dim", in_dim, 1), integer("out_dim", out_dim, 1)
-    if not init_scale > 0:
-        raise ValueError(f"init_scale must be > 0, got {init_scale}")
-    model = make_mlp([in_dim] + [width] * (depth - 1) + [out_dim], activation, batchnorm)
+    if isinstance(init_scale, str) and init_scale not in INITS:
+        raise ValueError(f"init_scale must be a number > 0 or one of {list(INITS)}, got {init_scale!r}")
+    if not isinstance(init_scale, str) and not init_scale > 0:
+        raise ValueError(f"init_scale must be a number > 0 or one of {list(INITS)}, got {init_scale}")
+    std = INITS[init_scale] if isinstance(init_scale, str) else lambda fan_in, _: init_scale / fan_in**0.5
+    model = make_mlp([in_dim] + [width] * (depth - 1) + [out_dim], activation, **mlp_options)
     generator = torch.Generator().manual_seed(seed)
     with torch.no_grad():
-        for linear in (m for m in model if isinstance(m, torch.nn.Linear)):
+        for linear in (m for m in model.modules() if isinstance(m, torch.nn.Linear)):
             fan_out, fan_in = linear.weight.shape
-            linear.weight.copy_(torch.randn(fan_out, fan_in, generator=generator) * init_scale / fan_in**0.5)
+            linear.weight.copy_(torch.randn(fan_out, fan_in, generator=generator) * std(fan_in, fan_out))
             linear.bias.fill_(bias_init)
     return model
 
@@ -203,7 +213,7 @@ def layer_gradient_norms(model, X, y):
     y = torch.as_tensor(np.asarray(y), dtype=torch.long, device=X.device)
     if y.shape != (len(X),):
         raise ValueError(f"y must be (N,) = ({len(X)},) to match X, got shape {tuple(y.shape)}")
-    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    linears = [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
     model.zero_grad()
     torch.nn.functional.cross_entropy(model(X), y).backward()
     norms = np.array([float(m.weight.grad.norm()) for m in linears])
@@ -225,3 +235,27 @@ def dead_relu_fraction(model, X):
             if isinstance(module, torch.nn.ReLU):
                 fractions.append(float((h <= 0).all(dim=0).float().mean()))
     return np.array(fractions)
+
+
+def activation_stds(model, X):
+    """The standard deviation of every hidden layer's activations on X: (N, D), first to last.
+
+    One forward pass without gradients; a hidden layer's activations are the outputs of each
+    activation module (TORCH_NAMES) anywhere in the model, Residual blocks included. With a
+    poor initialization they shrink towards 0 or saturate, layer after layer (the chapter on
+    training in practice).
+    """
+    import torch
+
+    X = _check_model_data(model, X)
+    kinds = tuple(getattr(torch.nn, name) for name in TORCH_NAMES.values())
+    stds = []
+    hooks = [m.register_forward_hook(lambda _m, _i, out: stds.append(float(out.std())))
+             for m in model.modules() if isinstance(m, kinds)]
+    try:
+        with torch.no_grad():
+            model(X)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return np.array(stds)

@@ -84,6 +84,34 @@ def tanh_backward(dout, cache):
     return _check_dout(dout, t.shape) * (1.0 - t * t)
 
 
+def dropout_forward(x, p, train=True, rng=None):
+    """Inverted dropout: in training, zero each entry of x with probability p and divide the rest
+    by 1 - p, so that every entry keeps its expected value; at test time (train=False), x unchanged.
+
+    x: any shape, 0 <= p < 1, rng: a numpy Generator (default: a fresh one). The cache is the
+    mask, (x != dropped) / (1 - p), or None at test time. Equals torch.nn.Dropout(p) in train()
+    and eval() mode, up to the random draw (Srivastava et al. 2014; the chapter on training in
+    practice).
+    """
+    x = _array("x", x)
+    if not 0 <= p < 1:
+        raise ValueError(f"p must be in [0, 1), got {p}")
+    if not train or p == 0:
+        return x, None
+    rng = np.random.default_rng() if rng is None else rng
+    mask = (rng.random(x.shape) >= p) / (1.0 - p)
+    return x * mask, mask
+
+
+def dropout_backward(dout, cache):
+    """dx = dout * mask: a dropped unit passes no gradient, a kept one its gradient / (1 - p)."""
+    mask = cache
+    dout = _array("dout", dout)
+    if mask is None:
+        return dout
+    return _check_dout(dout, mask.shape) * mask
+
+
 def softmax_cross_entropy(scores, y):
     """Mean softmax cross-entropy of scores: (N, C) with labels y: (N,), and dscores: (N, C).
 

@@ -14,7 +14,7 @@ from lib._checks import integer
 from lib.activations import torch_activation
 
 
-def make_mlp(sizes, activation="relu", batchnorm=False):
+def make_mlp(sizes, activation="relu", batchnorm=False, dropout=0.0, residual=False):
     """A fully connected network as torch.nn.Sequential: Linear, act, Linear, ..., Linear.
 
     sizes: [D_in, H_1, ..., H_k, D_out], at least two positive integers; there is one
@@ -24,20 +24,48 @@ def make_mlp(sizes, activation="relu", batchnorm=False):
     inputs to (N, 3) scores. Weights start at torch's default initialization, so seed first.
     batchnorm=True puts an nn.BatchNorm1d after every Linear but the last, before its
     activation, as Ioffe and Szegedy do (introduced in the chapter on convolutional networks).
+    dropout=p > 0 puts an nn.Dropout(p) after every hidden activation. residual=True makes
+    every hidden layer whose input and output widths agree a Residual block, h + f(h)
+    (introduced in the chapter on training in practice).
     """
     import torch
 
     sizes = list(sizes)
     if len(sizes) < 2 or any(int(s) != s or s < 1 for s in sizes):
         raise ValueError(f"sizes must be a list of at least two positive integers, got {sizes}")
+    if not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be in [0, 1), got {dropout}")
     torch_activation(activation)  # a clear error before any layer is built
-    layers = []
+    layers, last = [], len(sizes) - 2
     for i, (d_in, d_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-        if i > 0:
-            layers += [torch.nn.BatchNorm1d(int(d_in))] if batchnorm else []
-            layers.append(torch_activation(activation))
-        layers.append(torch.nn.Linear(int(d_in), int(d_out)))
+        layer = [torch.nn.Linear(int(d_in), int(d_out))]
+        if i < last:
+            layer += [torch.nn.BatchNorm1d(int(d_out))] if batchnorm else []
+            layer.append(torch_activation(activation))
+            layer += [torch.nn.Dropout(dropout)] if dropout > 0 else []
+        layers += [_residual_class()(*layer)] if residual and i < last and d_in == d_out else layer
     return torch.nn.Sequential(*layers)
+
+
+def _residual_class():
+    """lib.mlp.Residual, defined on first use so that importing lib needs no torch."""
+    if "Residual" not in globals():
+        import torch
+
+        class Residual(torch.nn.Sequential):
+            """x + f(x), f the layers given (run in order): the skip connection of He et al.'s ResNets."""
+
+            def forward(self, x):
+                return x + super().forward(x)
+
+        globals()["Residual"] = Residual
+    return globals()["Residual"]
+
+
+def __getattr__(name):
+    if name == "Residual":
+        return _residual_class()
+    raise AttributeError(f"module 'lib.mlp' has no attribute {name!r}")
 
 
 def count_parameters(model):

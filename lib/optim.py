@@ -1,4 +1,4 @@
-"""Optimizers: SGD, momentum, Nesterov, AdaGrad, RMSProp and Adam, one small class each.
+"""Optimizers: SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam and AdamW, one small class each.
 
 The style of PyTorch's and tinygrad's optimizers, in numpy::
 
@@ -180,8 +180,31 @@ class Adam(Optimizer):
         w -= self.lr * m / (np.sqrt(v) + self.eps)
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter 2019): the Adam step, then
+    w <- w - alpha * weight_decay * w, a shrinking of every weight that Adam's scaling does not
+    touch. An L2 term in the loss instead adds weight_decay * w to dw, which Adam then divides by
+    sqrt(v_hat): weights with large gradients would be decayed less. Equals
+    torch.optim.AdamW(lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay).
+    Introduced in the chapter on training in practice.
+    """
+
+    def __init__(self, params, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=1e-2):
+        super().__init__(params, lr, beta1, beta2, eps)
+        if not isinstance(weight_decay, numbers.Real) or weight_decay < 0:
+            raise ValueError(f"weight_decay must be a number >= 0, got {weight_decay!r}")
+        self.weight_decay = float(weight_decay)
+
+    def update(self, w, dw, state):
+        decay = self.lr * self.weight_decay * w  # from the weights before the Adam step, as torch
+        super().update(w, dw, state)
+        w -= decay
+
+
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov, "adagrad": AdaGrad,
-              "rmsprop": RMSProp, "adam": Adam}
+              "rmsprop": RMSProp, "adam": Adam, "adamw": AdamW}
+# the lectures' six, raced in the chapter on optimizers
+LECTURE_OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 
 
 def _check_name_and_kwargs(name, kwargs):
@@ -201,11 +224,12 @@ def make_optimizer(name, params, **kwargs):
     return OPTIMIZERS[name](params, **kwargs)
 
 
-def torch_optimizer(name, tensors, weight_decay=0.0, **kwargs):
+def torch_optimizer(name, tensors, weight_decay=None, **kwargs):
     """The torch.optim optimizer that matches make_optimizer(name, ..., **kwargs) step for step.
 
     tensors: a list of torch tensors with requires_grad=True. Same names and defaults as here.
-    weight_decay: torch's L2 term (adds weight_decay * w to each gradient; lib.optim has none).
+    weight_decay: for "adamw" its decoupled decay (None: AdamW's default, 1e-2); for the others
+    torch's L2 term, which adds weight_decay * w to each gradient (None: 0; lib.optim has none).
     """
     import inspect
 
@@ -218,7 +242,10 @@ def torch_optimizer(name, tensors, weight_decay=0.0, **kwargs):
     a = {**{k: p.default for k, p in signature.items() if p.default is not p.empty}, **kwargs}
     if "lr" not in a:
         raise ValueError(f"lr is required for optimizer {name!r}")
-    common = {"lr": a["lr"], "weight_decay": weight_decay}
+    if name == "adamw":
+        return torch.optim.AdamW(tensors, lr=a["lr"], betas=(a["beta1"], a["beta2"]), eps=a["eps"],
+                                 weight_decay=a["weight_decay"] if weight_decay is None else weight_decay)
+    common = {"lr": a["lr"], "weight_decay": weight_decay or 0.0}
     if name in ("sgd", "momentum", "nesterov"):
         return torch.optim.SGD(tensors, momentum=a.get("rho", 0.0), nesterov=name == "nesterov", **common)
     if name == "adagrad":

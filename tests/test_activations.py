@@ -214,3 +214,16 @@ def test_plot_layer_norms_draws_one_line_per_net():
     with pytest.raises(ValueError, match="norms"):
         plot_layer_norms({"a": np.ones((2, 2))}, ax=ax)
     plt.close(fig)
+
+
+def test_activation_stds_watch_the_signal_die_or_survive():
+    from lib.activations import activation_stds, make_deep_net
+
+    X = np.random.default_rng(0).normal(size=(500, 100))
+    small = activation_stds(make_deep_net("tanh", 6, 100, 100, 10, init_scale="small"), X)
+    xavier = activation_stds(make_deep_net("tanh", 6, 100, 100, 10, init_scale="xavier"), X)
+    assert len(small) == len(xavier) == 5  # one per hidden layer
+    assert np.all(np.diff(small) < 0) and small[-1] < 1e-4  # each layer shrinks it ~10 times
+    assert xavier.min() > 0.3 and xavier.max() < 0.8  # it stays of order 1
+    relu = make_deep_net("relu", 4, 64, 100, 10, init_scale="he", residual=True)
+    assert len(activation_stds(relu, X)) == 3  # inside Residual blocks too

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lib.optim import OPTIMIZERS
+from lib.optim import LECTURE_OPTIMIZERS
 from lib.surfaces import critical_rho, quadratic, run, tuned_momentum
 from lib.widgets import PageDemo
 
@@ -25,7 +25,7 @@ def test_the_page_runs_lib_optims_updates(demo_page):
         bowl = quadratic(kappa, angle=angle)
         A = page.evaluate(f"async ([k, a]) => {MODULE}.quadraticBowl(k, a)", [kappa, angle])
         assert np.allclose(A, bowl.A, rtol=0, atol=1e-15)
-        for name in OPTIMIZERS:
+        for name in LECTURE_OPTIMIZERS:
             kwargs = {k: v for k, v in hyper.items() if k == "lr" or (k.startswith("beta") and name == "adam")
                       or (k == "rho" and name in ("momentum", "nesterov"))}
             if name in ("adagrad", "rmsprop", "adam"):

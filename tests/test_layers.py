@@ -194,3 +194,37 @@ def test_the_numpy_mlp_in_torch_computes_the_same_scores_and_gradients():
     _, grads = net.loss(X, y)
     assert relative_error(model[0].weight.grad.numpy(), grads["W1"]) < 1e-12
     assert relative_error(model[2].bias.grad.numpy(), grads["b2"]) < 1e-12
+
+
+def test_inverted_dropout_keeps_the_mean_and_passes_gradients_through_kept_units_only():
+    from lib.layers import dropout_backward, dropout_forward
+
+    x = np.ones((400, 500))
+    out, mask = dropout_forward(x, 0.3, rng=np.random.default_rng(0))
+    assert set(np.unique(out)) == {0.0, 1 / 0.7}  # dropped, or scaled up by 1 / (1 - p)
+    assert abs(np.mean(out == 0) - 0.3) < 0.005 and abs(out.mean() - 1) < 0.01
+    dx = dropout_backward(np.full_like(x, 2.0), mask)
+    np.testing.assert_array_equal(dx, 2.0 * out)
+    test_out, cache = dropout_forward(x, 0.3, train=False)
+    assert cache is None and np.array_equal(test_out, x) and np.array_equal(dropout_backward(x, cache), x)
+    # the gradient check, with the mask held fixed (it is part of the function for one pass)
+    xs = np.random.default_rng(1).normal(size=(3, 4))
+    out, mask = dropout_forward(xs, 0.5, rng=np.random.default_rng(2))
+    dout = np.random.default_rng(3).normal(size=xs.shape)
+    numeric = numerical_gradient_array(lambda v: v * mask, xs.copy(), dout)
+    assert relative_error(dropout_backward(dout, mask), numeric) < 1e-8
+
+
+def test_dropout_behaves_as_torch_in_train_and_eval_mode():
+    from lib.layers import dropout_forward
+
+    x = torch.ones(200, 500)
+    layer = torch.nn.Dropout(0.25)
+    torch_out = layer.train()(x).numpy()
+    ours, _ = dropout_forward(x.numpy(), 0.25, rng=np.random.default_rng(0))
+    np.testing.assert_allclose(np.unique(torch_out), [0.0, 1 / 0.75], rtol=1e-6)  # dropped, or scaled up
+    np.testing.assert_allclose(np.unique(ours), [0.0, 1 / 0.75], rtol=1e-12)
+    assert abs(np.mean(torch_out == 0) - np.mean(ours == 0)) < 0.01  # the same fraction dropped
+    np.testing.assert_array_equal(layer.eval()(x).numpy(), dropout_forward(x.numpy(), 0.25, train=False)[0])
+    with pytest.raises(ValueError, match="p must be"):
+        dropout_forward(x.numpy(), 1.0)

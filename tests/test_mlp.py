@@ -149,3 +149,35 @@ def test_non_callable_f_and_non_module_model_are_type_errors():
         bump_approximation(3.0, np.zeros(3), 3)
     with pytest.raises(TypeError, match="model"):
         count_parameters([1, 2])
+
+
+def test_dropout_and_residual_blocks():
+    from lib.mlp import Residual
+
+    model = make_mlp([3, 8, 8, 8, 2], dropout=0.2, residual=True)
+    kinds = [type(m).__name__ for m in model]
+    assert kinds == ["Linear", "ReLU", "Dropout", "Residual", "Residual", "Linear"]  # 8 -> 8 layers skip
+    block = model[3]
+    assert isinstance(block, Residual) and [type(m).__name__ for m in block] == ["Linear", "ReLU", "Dropout"]
+    h = torch.randn(5, 8)
+    block.eval()
+    assert torch.allclose(block(h), h + torch.relu(block[0](h)))  # x + f(x)
+    assert make_mlp([3, 8, 2], residual=True)[0].__class__.__name__ == "Linear"  # no 8 -> 8 layer: no block
+    with pytest.raises(ValueError, match="dropout"):
+        make_mlp([3, 4, 2], dropout=1.0)
+
+
+def test_deep_net_initializations_by_name():
+    from lib.activations import INITS, make_deep_net
+
+    for name, expected in [("small", lambda fi, fo: 0.01), ("xavier", lambda fi, fo: (2 / (fi + fo)) ** 0.5),
+                           ("he", lambda fi, fo: (2 / fi) ** 0.5)]:
+        net = make_deep_net("relu", 3, 400, 300, 10, seed=0, init_scale=name)
+        for linear in (m for m in net if isinstance(m, torch.nn.Linear)):
+            fan_out, fan_in = linear.weight.shape
+            assert float(linear.weight.std()) == pytest.approx(expected(fan_in, fan_out), rel=0.05), name
+    assert set(INITS) == {"small", "xavier", "he"}
+    residual = make_deep_net("relu", 4, 16, 8, 2, init_scale="he", residual=True)
+    assert all(float(m.bias.abs().max()) == 0 for m in residual.modules() if isinstance(m, torch.nn.Linear))
+    with pytest.raises(ValueError, match="init_scale"):
+        make_deep_net("relu", 3, 8, 4, 2, init_scale="lecun")

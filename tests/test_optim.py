@@ -22,6 +22,7 @@ SETTINGS = {  # a non-default setting of every hyperparameter, so each one is ex
     "adagrad": {"lr": 0.3, "eps": 1e-6},
     "rmsprop": {"lr": 0.01, "decay_rate": 0.9, "eps": 1e-6},
     "adam": {"lr": 0.02, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6},
+    "adamw": {"lr": 0.02, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6, "weight_decay": 0.5},
 }
 
 
@@ -131,7 +132,8 @@ def test_bad_momentum_arguments(kwargs, word):
     ("adam", {"beta1": 1.0}, "beta1"), ("adam", {"beta2": 1.5}, "beta2"), ("adam", {"eps": 0.0}, "eps"),
     ("rmsprop", {"lr": 0.1, "decay_rate": 1.0}, "decay_rate"), ("rmsprop", {"lr": 0.1, "eps": -1.0}, "eps"),
     ("adagrad", {"lr": 0.1, "eps": 0.0}, "eps"), ("nesterov", {"lr": 0.1, "rho": 2.0}, "rho"),
-    ("sgd", {"lr": "fast"}, "lr"), ("adamw", {"lr": 0.1}, "name"),
+    ("sgd", {"lr": "fast"}, "lr"), ("lbfgs", {"lr": 0.1}, "name"),
+    ("adamw", {"lr": 0.1, "weight_decay": -1.0}, "weight_decay"),
     ("sgd", {"lr": 0.1, "rho": 0.9}, "keyword"),
     ("adam", {"lr": 0.1, "beta": 0.9}, "keyword"),
 ])

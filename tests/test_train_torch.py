@@ -58,3 +58,72 @@ def test_one_mapping_from_names_to_torch_optim():
     assert isinstance(opt, torch.optim.RMSprop) and opt.param_groups[0]["alpha"] == 0.99
     with pytest.raises(ValueError, match="optimizer must be one of"):
         _optimizer_and_schedule(model, "lbfgs", 0.1, 0.0, None, 10)
+
+
+def test_schedules_start_at_the_base_rate_and_end_where_they_say():
+    from lib.train_torch import LR_SCHEDULES, lr_factor
+
+    T = 100
+    factors = {s: np.array([lr_factor(s, t, T) for t in range(T)]) for s in LR_SCHEDULES}
+    assert np.all(factors[None] == 1.0)
+    assert factors["step"][0] == 1 and factors["step"][50] == pytest.approx(0.1)
+    assert factors["step"][75] == pytest.approx(0.01) and factors["step"][49] == 1
+    assert factors["cosine"][0] == 1 and factors["cosine"][50] == pytest.approx(0.5)
+    assert np.all(np.diff(factors["cosine"]) < 0)
+    warm = factors["warmup_cosine"]  # 5 steps of linear warm-up to 1, then the cosine
+    np.testing.assert_allclose(warm[:5], [0.2, 0.4, 0.6, 0.8, 1.0])
+    assert np.all(np.diff(warm[5:]) < 0) and warm[-1] < 0.01
+    with pytest.raises(ValueError, match="lr_schedule"):
+        lr_factor("linear", 0, T)
+
+
+def test_the_schedule_reaches_the_optimizer_every_step():
+    X, y = small_problem()
+    torch.manual_seed(0)
+    history = train_torch(make_mlp([2, 4, 2]), X, y, optimizer="sgd", lr=0.5, batch_size=10,
+                          num_epochs=4, lr_schedule="step", progress=False)
+    assert history["lr"] == pytest.approx([0.5, 0.5, 0.05, 0.005])  # 16 steps: drops at 8 and 12
+
+
+def test_restore_best_ends_with_the_best_epochs_weights():
+    from lib.train_torch import torch_loss
+
+    X, y = small_problem()
+    torch.manual_seed(0)
+    model = make_mlp([2, 16, 2])
+    history = train_torch(model, X[:20], y[:20], X_val=X[20:], y_val=y[20:], optimizer="sgd", lr=0.3,
+                          num_epochs=30, restore_best=True, progress=False)
+    best = history["best_epoch"]
+    assert history["val_acc"][best] == max(history["val_acc"])
+    assert torch_accuracy(model, X[20:], y[20:]) == history["val_acc"][best]  # those weights, restored
+    assert torch_loss(model, X[20:], y[20:]) == pytest.approx(history["val_loss"][best])
+    with pytest.raises(ValueError, match="restore_best"):
+        train_torch(model, X, y, restore_best=True, progress=False)
+
+
+def test_torch_loss_is_the_mean_cross_entropy_in_eval_mode():
+    from lib.train_torch import torch_loss
+
+    X, y = small_problem()
+    torch.manual_seed(0)
+    model = make_mlp([2, 8, 2], dropout=0.5).train()
+    with torch.no_grad():
+        scores = model.eval()(torch.from_numpy(X))
+        expected = float(torch.nn.functional.cross_entropy(scores, torch.from_numpy(y)))
+    model.train()
+    assert torch_loss(model, X, y, batch_size=7) == pytest.approx(expected, rel=1e-6)  # batches, no dropout
+    assert model.training
+
+
+def test_lr_range_test_grows_the_rate_and_stops_when_the_loss_blows_up():
+    from lib.train_torch import lr_range_test
+
+    X, y = small_problem()
+    torch.manual_seed(0)
+    lrs, losses = lr_range_test(make_mlp([2, 16, 2]), X, y, lr_min=1e-3, lr_max=1e3, num_steps=60,
+                                batch_size=20)
+    assert len(lrs) == len(losses) < 60 and lrs[0] == pytest.approx(1e-3)  # stopped early
+    np.testing.assert_allclose(lrs[1:] / lrs[:-1], (1e6) ** (1 / 59))  # exponential growth
+    assert losses[-1] > 4 * losses.min() or not np.isfinite(losses[-1])
+    with pytest.raises(ValueError, match="lr_min"):
+        lr_range_test(make_mlp([2, 2]), X, y, lr_min=1.0, lr_max=0.1)
