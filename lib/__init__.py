@@ -4,6 +4,7 @@ data      offline datasets (digits, sample photographs, toy 2-D sets), minibatch
 images    the challenges of recognition applied to real pictures; distances between images
 knn       k-nearest neighbours: distances (two loops, one loop, no loops), voting, cross-validation
 linear    linear score functions, the bias trick, the perceptron and the delta rule
+features  hand-crafted features for the classic pipeline: HOG, k-means of whitened patches (Coates)
 losses    multiclass SVM (hinge) and softmax cross-entropy, naive and vectorized; regularization
 gradcheck centred-difference numerical gradients and relative errors
 optim     SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam: one small class each
