@@ -101,8 +101,9 @@ def hog(images, cell=2, block=2, bins=9, eps=1e-6):
     4. all blocks' vectors concatenated, blocks row by row, each block's cells row by row:
        D = (H/cell - block + 1) (W/cell - block + 1) block^2 bins.
 
-    Normalisation is plain L2 (not L2-Hys, which also clips at 0.2 and normalises again): a block
-    made twice as bright or twice as contrasted gives the same numbers. The defaults suit the 8x8
+    Normalisation is plain L2 (not L2-Hys, which also clips at 0.2 and normalises again): adding
+    a constant to the image changes no gradient, and multiplying it by one scales every block's
+    vector, which the division undoes (up to eps). The defaults suit the 8x8
     digits. Dalal and Triggs's cells of 8x8 pixels are an eighth of their 64-pixel-wide window;
     on an 8x8 digit that proportion would leave one pixel per cell, no histogram at all. Cells of
     2x2 pixels (4 votes each) keep a 4x4 grid of positions, and blocks of 2x2 cells give 3x3
