@@ -4,6 +4,7 @@ data      offline datasets (digits, sample photographs, toy 2-D sets), minibatch
 images    the challenges of recognition applied to real pictures; distances between images
 knn       k-nearest neighbours: distances (two loops, one loop, no loops), voting, cross-validation
 linear    linear scores, the bias trick, the perceptron, the delta rule; the binary SVM's widest margin
+features  hand-crafted features for the classic pipeline: HOG, k-means of whitened patches (Coates)
 losses    multiclass SVM (hinge) and softmax cross-entropy, naive and vectorized; regularization
 gradcheck centred-difference numerical gradients and relative errors
 optim     SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW: one small class each
@@ -19,6 +20,7 @@ conv      convolution (naive and im2col) and max pooling in numpy, forward and b
 models    torch models: LeNet-5, AlexNet, VGG-16, and a per-layer table of shapes, parameters, multiply-adds
 tuning    grid and random search over hyperparameters
 plot      every picture of the earlier chapters
+plot_features pictures of hand-crafted features: gradients, HOG glyphs, k-means patches
 plot_graph computational graphs with their values and gradients (backpropagation)
 plot_nets pictures of networks: filters, feature maps, training curves, confusion matrices, complexity
 widgets   demos that compute in the page: one ES module (lib/js/), an anywidget in Jupyter; progress bars

@@ -23,3 +23,12 @@ def labels(y, N, num_classes, name="X"):
     if N and (not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= num_classes):
         raise ValueError(f"y must hold integer labels 0..{num_classes - 1}, got {np.unique(y)}")
     return y.astype(np.int64)
+
+
+def positive(name, value):
+    """value as a float, if it is a real number > 0."""
+    import numbers
+
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not value > 0:
+        raise ValueError(f"{name} must be a number > 0, got {value!r}")
+    return float(value)

@@ -18,11 +18,7 @@ import numbers
 
 import numpy as np
 
-
-def _check_positive(name, value):
-    if not isinstance(value, numbers.Real) or not value > 0:
-        raise ValueError(f"{name} must be a number > 0, got {value!r}")
-    return float(value)
+from lib._checks import positive
 
 
 def _check_fraction(name, value):
@@ -50,7 +46,7 @@ class Optimizer:
 
     def __init__(self, params, lr):
         self.params = _check_params(params)
-        self.lr = _check_positive("lr", lr)
+        self.lr = positive("lr", lr)
         self.state = {name: {} for name in params}
 
     def step(self, grads):
@@ -125,7 +121,7 @@ class AdaGrad(Optimizer):
 
     def __init__(self, params, lr, eps=1e-10):
         super().__init__(params, lr)
-        self.eps = _check_positive("eps", eps)
+        self.eps = positive("eps", eps)
 
     def update(self, w, dw, state):
         grad_squared = state["grad_squared"] = state.get("grad_squared", 0.0) + dw * dw
@@ -142,7 +138,7 @@ class RMSProp(Optimizer):
     def __init__(self, params, lr, decay_rate=0.99, eps=1e-8):
         super().__init__(params, lr)
         self.decay_rate = _check_fraction("decay_rate", decay_rate)
-        self.eps = _check_positive("eps", eps)
+        self.eps = positive("eps", eps)
 
     def update(self, w, dw, state):
         beta = self.decay_rate
@@ -167,7 +163,7 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         self.beta1 = _check_fraction("beta1", beta1)
         self.beta2 = _check_fraction("beta2", beta2)
-        self.eps = _check_positive("eps", eps)
+        self.eps = positive("eps", eps)
         self.bias_correction = bool(bias_correction)
 
     def update(self, w, dw, state):
