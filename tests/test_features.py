@@ -150,7 +150,7 @@ def test_hog_of_a_vertical_stroke_is_its_transpose_s_with_the_mass_moved_by_90_d
     (lambda: hog(np.zeros((2, 8, 8)), cell=4, block=3), "block must be at most 2"),
     (lambda: hog(np.zeros((2, 8, 8)), bins=1), "bins must be an integer >= 2"),
     (lambda: hog(np.zeros((2, 8, 8)), cell="2"), "cell must be an integer"),
-    (lambda: hog(np.zeros((2, 8, 8)), eps=0), "eps must be > 0"),
+    (lambda: hog(np.zeros((2, 8, 8)), eps=0), "eps must be a number > 0"),
     (lambda: hog(np.full((2, 8, 8), np.nan)), "finite"),
 ])
 def test_hog_rejects_bad_input(call, message):
@@ -239,7 +239,7 @@ def test_kmeans_features_on_the_digits_shape_and_zero_share():
 @pytest.mark.parametrize(("call", "message"), [
     (lambda: KMeansFeatures(num_centroids=0), "num_centroids must be an integer >= 1"),
     (lambda: KMeansFeatures(num_centroids=50, num_patches=10), "num_patches must be at least"),
-    (lambda: KMeansFeatures(eps_zca=-1), "eps_zca must be > 0"),
+    (lambda: KMeansFeatures(eps_zca=-1), "eps_zca must be a number > 0"),
     (lambda: KMeansFeatures().transform(DIGITLIKE), "fitted first"),
     (lambda: KMeansFeatures(patch=8, num_patches=10, num_centroids=2).fit_transform(DIGITLIKE),
      "at least 9 pixels"),
