@@ -89,6 +89,23 @@ def make_spirals(n_per_class=100, num_classes=3, noise=0.2, seed=0):
     return np.stack([r * np.sin(t), r * np.cos(t)], axis=1), k.astype(np.int64)
 
 
+def spirals_train_val(n_train=30, n_val=60, num_classes=3, noise=0.4, seed=0):
+    """Spiral arms split into a small training set and a separate validation set: a net overfits it.
+
+    One draw of make_spirals(n_train + n_val, num_classes, noise, seed), whose points of each class
+    are shuffled and split, n_train of each class for training and n_val for validation. Returns
+    X_train (C n_train, 2), y_train, X_val (C n_val, 2), y_val. The default set of lib/js/training.js
+    (the chapter on training in practice).
+    """
+    n_train, n_val = integer("n_train", n_train, 1), integer("n_val", n_val, 1)
+    X, y = make_spirals(n_train + n_val, num_classes, noise, seed)
+    rng = np.random.default_rng(seed)
+    train = np.zeros(len(y), dtype=bool)
+    for k in range(num_classes):
+        train[rng.permutation(np.flatnonzero(y == k))[:n_train]] = True
+    return X[train], y[train], X[~train], y[~train]
+
+
 def web_demo_points():
     """The nine 2-D points of three classes in the classic linear-classifier web demo the decks cite.
 

@@ -80,3 +80,17 @@ def test_upsample_digits_matches_torch_bilinear_and_keeps_the_range():
         upsample_digits(np.zeros((3, 63)))
     with pytest.raises(ValueError, match="size"):
         upsample_digits(X, size=4)
+
+
+def test_spirals_train_val_splits_one_draw_by_class():
+    X_train, y_train, X_val, y_val = data.spirals_train_val(n_train=20, n_val=50, num_classes=3, seed=2)
+    assert X_train.shape == (60, 2) and X_val.shape == (150, 2)
+    assert list(np.bincount(y_train)) == [20] * 3 and list(np.bincount(y_val)) == [50] * 3
+    X, y = data.make_spirals(70, 3, 0.4, seed=2)  # the same points, each in exactly one of the two sets
+    both, labels = np.concatenate([X_train, X_val]), np.concatenate([y_train, y_val])
+    order, expected = np.lexsort([*both.T, labels]), np.lexsort([*X.T, y])  # by class, then place
+    assert np.array_equal(both[order], X[expected]) and np.array_equal(labels[order], y[expected])
+    again = data.spirals_train_val(n_train=20, n_val=50, num_classes=3, seed=2)
+    assert np.array_equal(again[0], X_train) and np.array_equal(again[3], y_val)
+    with pytest.raises(ValueError, match="n_train"):
+        data.spirals_train_val(n_train=0)
