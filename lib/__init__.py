@@ -2,7 +2,8 @@
 
 data      offline datasets (digits, sample photographs, toy 2-D sets), minibatches, random shifts
 images    the challenges of recognition applied to real pictures; distances between images
-knn       k-nearest neighbours: distances (two loops, one loop, no loops), voting, cross-validation
+knn       k-nearest neighbours: distances (two loops, one loop, no loops), voting, cross-validation,
+          leave-one-out accuracy
 linear    linear scores, the bias trick, the perceptron, the delta rule; the binary SVM's widest margin
 features  hand-crafted features for the classic pipeline: HOG, k-means of whitened patches (Coates)
 losses    multiclass SVM (hinge) and softmax cross-entropy, naive and vectorized; regularization
@@ -17,12 +18,14 @@ autodiff  a tiny scalar reverse-mode engine (and forward mode, for comparison)
 train_torch the torch training loop every network chapter shares; lr schedules, the lr range test
 layers    numpy forward/backward pairs (affine, activations, dropout, losses) and a modular numpy MLP
 conv      convolution (naive and im2col) and max pooling in numpy, forward and backward; sizes and costs
-models    torch models: LeNet-5, AlexNet, VGG-16, and a per-layer table of shapes, parameters, multiply-adds
+models    torch models: LeNet-5, AlexNet, VGG-16, and a per-layer table of shapes, parameters, multiply-adds;
+          learned features (what a model's first layers compute)
 tuning    grid and random search over hyperparameters
 plot      every picture of the earlier chapters
 plot_features pictures of hand-crafted features: gradients, HOG glyphs, k-means patches
 plot_graph computational graphs with their values and gradients (backpropagation)
-plot_nets pictures of networks: filters, feature maps, training curves, confusion matrices, complexity
+plot_nets pictures of networks: filters, feature maps, training curves, confusion matrices, complexity,
+          2-D embeddings (t-SNE)
 widgets   demos that compute in the page: one ES module (lib/js/), an anywidget in Jupyter; progress bars
 style     the book's figure style: legible on a phone, sharp on a 2x screen
 _checks   (private) the argument checks the modules share: integers, labels

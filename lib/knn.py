@@ -180,3 +180,22 @@ def distance_concentration(dims, num_points=500, seed=0, metric="L2"):
         d = random_distances(dim, num_points, seed, metric)
         contrast.append((d.max() - d.min()) / d.min())
     return np.array(contrast)
+
+
+def leave_one_out_accuracy(X, y, k=1, metric="L2"):
+    """Fraction of the points of X that the vote of their k nearest *other* points labels correctly.
+
+    X: (N, D), y: (N,). Each row is left out in turn and classified by predict_labels among the
+    remaining N - 1 rows (its distance to itself is set to infinity): kNN's accuracy with every
+    point a test point once, and no separate training set. A measure of how well the classes
+    separate *locally* in a space, which works as well in a 2-D embedding (t-SNE) as in the
+    space it came from. Introduced in the chapter on LeNet-5 and AlexNet.
+    """
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
+    if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
+        raise ValueError(f"need X (N, D) and y (N,) of equal length, got {X.shape} and {y.shape}")
+    if not isinstance(k, int | np.integer) or not 1 <= k <= len(X) - 1:
+        raise ValueError(f"k must be an integer between 1 and N - 1 = {len(X) - 1}, got {k!r}")
+    dists = distances_no_loops(X, X, metric)
+    np.fill_diagonal(dists, np.inf)  # a point is not its own neighbour
+    return float(np.mean(predict_labels(dists, y, int(k)) == y))

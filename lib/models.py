@@ -200,3 +200,37 @@ def format_layer_table(rows, columns=("layer", "output", "weight", "params", "ma
     lines += ["| " + " | ".join(cell(row, c) for c in columns) + " |" for row in rows]
     lines.append("| " + " | ".join(total_row) + " |")
     return "\n".join(lines)
+
+
+def features(model, X, layer=-1, batch_size=1000):
+    """What an nn.Sequential model computes in its first layers, model[:layer](X), as a numpy array.
+
+    layer counts as the end of a Python slice: layer=-1 (the default) runs every layer but the
+    last, so for a classifier that ends in a linear layer these are its **penultimate features**,
+    the learned representation that the last layer classifies (LeNet-5's 500 ReLU outputs).
+    X: (N, ...) array or tensor (on any device). Returns float32 (N, ...): computed without
+    gradients, in evaluation mode (dropout off), batch_size rows at a time on the model's device;
+    the model is left in the mode it was found in. Introduced in the chapter on LeNet-5 and AlexNet.
+    """
+    import torch
+
+    from lib.train_torch import _as_tensor
+
+    if not isinstance(model, torch.nn.Sequential):
+        raise TypeError(f"model must be a torch.nn.Sequential, got {type(model).__name__}")
+    if isinstance(layer, bool) or not isinstance(layer, int) or len(model[:layer]) == 0:
+        raise ValueError(f"layer must be an integer that keeps at least one of the model's {len(model)} "
+                         f"layers (model[:layer]), got {layer!r}")
+    batch_size = integer("batch_size", batch_size, 1)
+    head = model[:layer]
+    device, was_training = next(model.parameters(), torch.empty(0)).device, model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            X_t = _as_tensor(X, torch.float32, device)
+            parts = [head(X_t[i:i + batch_size]).cpu() for i in range(0, len(X_t), batch_size)]
+    finally:
+        model.train(was_training)
+    if not parts:
+        raise ValueError("X holds no rows")
+    return torch.cat(parts).numpy()

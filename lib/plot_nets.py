@@ -103,6 +103,41 @@ def plot_confusion_matrix(y_true, y_pred, ax=None, class_names=None):
     return ax
 
 
+def plot_embedding(Z, y, ax=None, class_names=None, size=9):
+    """A 2-D embedding Z (N, 2) of labelled points (y: (N,) labels 0..C-1), as t-SNE gives it.
+
+    Each class has its colour and marker (lib.plot.scatter_classes, so a colour-blind reader can
+    tell them apart) and its name written once, beside the median of its points, pushed outwards
+    from the median of all points so that it does not hide a tight cluster. The axes are hidden:
+    an embedding's coordinates mean nothing. Introduced in the chapter on LeNet-5 and AlexNet.
+    """
+    import matplotlib.patheffects as effects
+
+    from lib._checks import labels
+    from lib.plot import PALETTE, axes_or_new, scatter_classes
+
+    Z = np.asarray(Z, dtype=np.float64)
+    if Z.ndim != 2 or Z.shape[1] != 2 or len(Z) == 0:
+        raise ValueError(f"Z must be a non-empty embedding of shape (N, 2), got {Z.shape}")
+    C = len(PALETTE) if class_names is None else len(class_names)
+    y = labels(y, len(Z), C, name="Z")
+    C = int(y.max()) + 1 if class_names is None else C
+    names = [str(c) for c in range(C)] if class_names is None else list(class_names)
+    ax = axes_or_new(ax)
+    scatter_classes(Z, y, ax=ax, num_classes=C, size=size, edge="none")
+    centre = np.median(Z, axis=0)
+    for c in np.unique(y):
+        median = np.median(Z[y == c], axis=0)
+        away = median - centre
+        away = away / np.linalg.norm(away) if np.linalg.norm(away) > 0 else np.array([0.0, 1.0])
+        ax.annotate(names[c], median, xytext=tuple(13 * away), textcoords="offset points", ha="center",
+                    va="center", fontsize=13, fontweight="bold", color="0.15", zorder=4,
+                    path_effects=[effects.withStroke(linewidth=2.5, foreground="white")])
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_axis_off()
+    return ax
+
+
 def _check_totals(totals):
     keys = ("params", "macs", "conv_params", "conv_macs", "linear_params", "linear_macs")
     if not isinstance(totals, dict) or not totals or \

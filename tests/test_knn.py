@@ -111,6 +111,35 @@ def test_cross_validate_folds_in_order():
     assert results[3][0] == pytest.approx(expected)
 
 
+def test_leave_one_out_accuracy_leaves_each_point_out():
+    # Points on a line, labels 0 0 1 1 1. Without itself, x=0 sees x=1 (a 0: right); x=1 sees
+    # x=0 and x=2 at distance 1, and the tie goes to the lower index, x=0 (right); x=2 sees x=1
+    # and x=3, and takes x=1 (a 0: wrong); x=3 and x=4 see 1s. 4 of 5 right.
+    X, y = np.array([[0.0], [1.0], [2.0], [3.0], [4.0]]), np.array([0, 0, 1, 1, 1])
+    assert knn.leave_one_out_accuracy(X, y) == pytest.approx(4 / 5)
+    # k=3: x=0 sees 0, 1, 1 -> 1; x=1 sees 0, 1, 1 -> 1; x=2 sees 0, 1 and x=0 (the lower of
+    # x=0 and x=4) -> 0: three wrong, only x=3 (1, 1, 0) and x=4 (1, 1, 0) right
+    assert knn.leave_one_out_accuracy(X, y, k=3) == pytest.approx(2 / 5)
+    # the same as training kNN on the other N - 1 points, one point at a time
+    rng = np.random.default_rng(7)
+    X, y = rng.normal(size=(40, 3)), rng.integers(0, 3, 40)
+    for k, metric in [(1, "L2"), (4, "L1")]:
+        by_loop = np.mean([knn.KNearestNeighbor(k, metric).train(np.delete(X, i, 0), np.delete(y, i))
+                           .predict(X[i:i + 1])[0] == y[i] for i in range(len(X))])
+        assert knn.leave_one_out_accuracy(X, y, k, metric) == pytest.approx(by_loop)
+
+
+def test_leave_one_out_accuracy_bad_input():
+    X, y = np.zeros((4, 2)), np.array([0, 1, 0, 1])
+    for k in (0, 4, 1.5):
+        with pytest.raises(ValueError, match="k must"):
+            knn.leave_one_out_accuracy(X, y, k)
+    with pytest.raises(ValueError, match="equal length"):
+        knn.leave_one_out_accuracy(X, y[:3])
+    with pytest.raises(ValueError, match="metric"):
+        knn.leave_one_out_accuracy(X, y, metric="cosine")
+
+
 def test_distance_concentration_shrinks_with_dimension():
     contrast = knn.distance_concentration([2, 10, 100, 1000])
     assert contrast.shape == (4,)

@@ -54,6 +54,25 @@ def test_plot_history_draws_loss_and_both_accuracies():
     plt.close("all")
 
 
+def test_plot_embedding_names_each_class_once_beside_its_points():
+    from lib.plot_nets import plot_embedding
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(10), 5)
+    Z = 10 * np.stack([np.cos(y), np.sin(y)], axis=1) + rng.normal(size=(50, 2))
+    ax = plot_embedding(Z, y)
+    assert len(ax.collections) == 10 and not ax.axison
+    names = {t.get_text(): t for t in ax.texts}
+    assert sorted(names) == [str(c) for c in range(10)]
+    # each name points at the median of its class, and is pushed outwards (away from the centre)
+    for c in range(10):
+        assert np.allclose(names[str(c)].xy, np.median(Z[y == c], axis=0))
+        assert np.dot(names[str(c)].get_position(), names[str(c)].xy - np.median(Z, axis=0)) > 0
+    ax = plot_embedding(Z[:10], y[:10], class_names=["a", "b"])  # classes 0 and 1
+    assert sorted(t.get_text() for t in ax.texts) == ["a", "b"]
+    plt.close("all")
+
+
 def test_plot_confusion_matrix_counts_pairs_like_scikit_learn():
     from sklearn.metrics import confusion_matrix
 
@@ -98,6 +117,9 @@ def test_plot_complexity_and_cost_split():
     (lambda f: f.plot_confusion_matrix([0, 3], [0, 1], class_names=["a", "b"]), "class_names"),
     (lambda f: f.plot_complexity({"net": {"params": 1}}), "totals"),
     (lambda f: f.plot_cost_split({}), "totals"),
+    (lambda f: f.plot_embedding(np.zeros((3, 3)), [0, 1, 2]), "Z"),
+    (lambda f: f.plot_embedding(np.zeros((3, 2)), [0, 1]), "y"),
+    (lambda f: f.plot_embedding(np.zeros((2, 2)), [0, 2], class_names=["a", "b"]), "labels"),
 ])
 def test_lenet_chapter_plots_bad_input(call, match):
     import lib.plot_nets
