@@ -19,7 +19,7 @@ train_torch the torch training loop every network chapter shares; lr schedules, 
 layers    numpy forward/backward pairs (affine, activations, dropout, losses) and a modular numpy MLP
 conv      convolution (naive and im2col) and max pooling in numpy, forward and backward; sizes and costs
 models    torch models: LeNet-5, AlexNet, VGG-16, and a per-layer table of shapes, parameters, multiply-adds;
-          learned features (what a model's first layers compute)
+          layer_outputs (learned features: what a model's first layers compute)
 tuning    grid and random search over hyperparameters
 plot      every picture of the earlier chapters
 plot_features pictures of hand-crafted features: gradients, HOG glyphs, k-means patches

@@ -202,7 +202,7 @@ def format_layer_table(rows, columns=("layer", "output", "weight", "params", "ma
     return "\n".join(lines)
 
 
-def features(model, X, layer=-1, batch_size=1000):
+def layer_outputs(model, X, layer=-1, batch_size=1000):
     """What an nn.Sequential model computes in its first layers, model[:layer](X), as a numpy array.
 
     layer counts as the end of a Python slice: layer=-1 (the default) runs every layer but the
@@ -214,7 +214,7 @@ def features(model, X, layer=-1, batch_size=1000):
     """
     import torch
 
-    from lib.train_torch import _as_tensor
+    from lib.train_torch import _eval_batches
 
     if not isinstance(model, torch.nn.Sequential):
         raise TypeError(f"model must be a torch.nn.Sequential, got {type(model).__name__}")
@@ -222,15 +222,7 @@ def features(model, X, layer=-1, batch_size=1000):
         raise ValueError(f"layer must be an integer that keeps at least one of the model's {len(model)} "
                          f"layers (model[:layer]), got {layer!r}")
     batch_size = integer("batch_size", batch_size, 1)
-    head = model[:layer]
-    device, was_training = next(model.parameters(), torch.empty(0)).device, model.training
-    model.eval()
-    try:
-        with torch.no_grad():
-            X_t = _as_tensor(X, torch.float32, device)
-            parts = [head(X_t[i:i + batch_size]).cpu() for i in range(0, len(X_t), batch_size)]
-    finally:
-        model.train(was_training)
+    parts = [out.cpu() for out, _ in _eval_batches(model, X, batch_size=batch_size, head=model[:layer])]
     if not parts:
         raise ValueError("X holds no rows")
     return torch.cat(parts).numpy()

@@ -190,20 +190,28 @@ def lr_range_test(model, X, y, lr_min=1e-5, lr_max=10.0, num_steps=100, optimize
     return lrs[:len(losses)], np.array(losses)
 
 
-def _sum_over_batches(model, X, y, per_batch, batch_size):
-    """sum of per_batch(outputs, labels) over X, y in batches, without gradients, in eval mode;
-    the model is left in the mode (train or eval) it was found in."""
+def _eval_batches(model, X, y=None, batch_size=1000, head=None):
+    """[(head(X_b), y_b), ...]: the outputs of head (default: the model) on X batch_size rows at a
+    time, without gradients, in eval mode; the model is left in the mode (train or eval) it was
+    found in. X: an array or a tensor on any device; y: labels or None."""
     import torch
 
-    device, was_training = next(model.parameters()).device, model.training
+    device = next(model.parameters(), torch.empty(0)).device
+    was_training, head = model.training, head or model
     model.eval()
     try:
         with torch.no_grad():
-            X_t, y_t = _as_tensor(X, torch.float32, device), _as_tensor(y, torch.long, device)
-            return sum(float(per_batch(model(X_t[i:i + batch_size]), y_t[i:i + batch_size]))
-                       for i in range(0, len(X_t), batch_size))
+            X_t = _as_tensor(X, torch.float32, device)
+            y_t = None if y is None else _as_tensor(y, torch.long, device)
+            return [(head(X_t[i:i + batch_size]), None if y_t is None else y_t[i:i + batch_size])
+                    for i in range(0, len(X_t), batch_size)]
     finally:
         model.train(was_training)
+
+
+def _sum_over_batches(model, X, y, per_batch, batch_size):
+    """sum of per_batch(outputs, labels) over X, y in batches (_eval_batches)."""
+    return sum(float(per_batch(out, y_b)) for out, y_b in _eval_batches(model, X, y, batch_size))
 
 
 def torch_accuracy(model, X, y, batch_size=1000):

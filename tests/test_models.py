@@ -7,8 +7,8 @@ import torch
 from lib.models import (
     VGG16_CONFIG,
     alexnet,
-    features,
     format_layer_table,
+    layer_outputs,
     layer_table,
     layer_totals,
     lenet5,
@@ -123,28 +123,28 @@ def test_features_are_the_first_layers_outputs_in_eval_mode():
     with torch.no_grad():
         penultimate = model[:-1](X).numpy()
         conv1 = model[:2](X).numpy()
-    out = features(model, X.numpy(), batch_size=3)  # three batches: 3, 3, 1
+    out = layer_outputs(model, X.numpy(), batch_size=3)  # three batches: 3, 3, 1
     assert out.dtype == np.float32 and out.shape == (7, 500)
     np.testing.assert_allclose(out, penultimate, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(features(model, X, layer=2), conv1, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer_outputs(model, X, layer=2), conv1, rtol=1e-5, atol=1e-6)
     assert model.training  # left in the mode it was found in
     # dropout is off: two calls agree, and equal the network without its dropout layers
     net = torch.nn.Sequential(torch.nn.Linear(4, 50), torch.nn.Dropout(0.5), torch.nn.ReLU(),
                               torch.nn.Linear(50, 2))
     x = torch.rand(5, 4)
-    np.testing.assert_array_equal(features(net, x), features(net, x))
+    np.testing.assert_array_equal(layer_outputs(net, x), layer_outputs(net, x))
     with torch.no_grad():
-        np.testing.assert_allclose(features(net, x), torch.relu(net[0](x)).numpy(), rtol=1e-6)
-    assert features(net.eval(), x).shape == (5, 50) and not net.training
+        np.testing.assert_allclose(layer_outputs(net, x), torch.relu(net[0](x)).numpy(), rtol=1e-6)
+    assert layer_outputs(net.eval(), x).shape == (5, 50) and not net.training
 
 
 @pytest.mark.parametrize("call, error, match", [
-    (lambda: features(torch.nn.Linear(2, 2), torch.zeros(1, 2)), TypeError, "Sequential"),
-    (lambda: features(lenet5(), torch.zeros(1, 1, 28, 28), layer=0), ValueError, "layer"),
-    (lambda: features(lenet5(), torch.zeros(1, 1, 28, 28), layer=-10), ValueError, "layer"),
-    (lambda: features(lenet5(), torch.zeros(1, 1, 28, 28), layer=1.0), ValueError, "layer"),
-    (lambda: features(lenet5(), torch.zeros(1, 1, 28, 28), batch_size=0), ValueError, "batch_size"),
-    (lambda: features(lenet5(), torch.zeros(0, 1, 28, 28)), ValueError, "no rows"),
+    (lambda: layer_outputs(torch.nn.Linear(2, 2), torch.zeros(1, 2)), TypeError, "Sequential"),
+    (lambda: layer_outputs(lenet5(), torch.zeros(1, 1, 28, 28), layer=0), ValueError, "layer"),
+    (lambda: layer_outputs(lenet5(), torch.zeros(1, 1, 28, 28), layer=-10), ValueError, "layer"),
+    (lambda: layer_outputs(lenet5(), torch.zeros(1, 1, 28, 28), layer=1.0), ValueError, "layer"),
+    (lambda: layer_outputs(lenet5(), torch.zeros(1, 1, 28, 28), batch_size=0), ValueError, "batch_size"),
+    (lambda: layer_outputs(lenet5(), torch.zeros(0, 1, 28, 28)), ValueError, "no rows"),
 ])
 def test_features_bad_input(call, error, match):
     with pytest.raises(error, match=match):
