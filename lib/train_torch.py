@@ -184,7 +184,7 @@ def lr_range_test(model, X, y, lr_min=1e-5, lr_max=10.0, num_steps=100, optimize
         value = torch.nn.functional.cross_entropy(model(X_t[idx]), y_t[idx])
         value.backward()
         opt.step()
-        losses.append(float(value))
+        losses.append(value.item())  # float(value) warns: value requires grad
         if not np.isfinite(losses[-1]) or losses[-1] > stop_factor * min(losses):
             break
     return lrs[:len(losses)], np.array(losses)

@@ -127,3 +127,17 @@ def test_lr_range_test_grows_the_rate_and_stops_when_the_loss_blows_up():
     assert losses[-1] > 4 * losses.min() or not np.isfinite(losses[-1])
     with pytest.raises(ValueError, match="lr_min"):
         lr_range_test(make_mlp([2, 2]), X, y, lr_min=1.0, lr_max=0.1)
+
+
+def test_lr_range_test_warns_of_nothing():
+    """float() of a loss that requires grad warns in recent torch versions; the book's pages showed it."""
+    import warnings
+
+    from lib.train_torch import lr_range_test
+
+    X, y = small_problem()
+    torch.manual_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lrs, losses = lr_range_test(make_mlp([2, 8, 2]), X, y, num_steps=5, batch_size=20)
+    assert len(losses) == len(lrs) >= 2 and np.isfinite(losses).all()
