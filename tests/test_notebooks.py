@@ -32,6 +32,14 @@ def test_every_chapter_is_in_the_table_of_contents_and_every_entry_exists():
     assert all((ROOT / f"{entry}.md").exists() for entry in entries - listed), "a page of the TOC is missing"
 
 
+def test_references_bib_parses_and_has_no_duplicate_keys():
+    """The book build reads it with pybtex (sphinxcontrib-bibtex): one stray brace breaks every page."""
+    from pybtex.database import parse_file
+
+    entries = parse_file(ROOT / "references.bib").entries  # raises on a syntax error or a repeated key
+    assert len(entries) == len(re.findall(r"^@\w+\{", (ROOT / "references.bib").read_text(), flags=re.M))
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_stored_without_outputs(path):
     dirty = [i for i, c in enumerate(cells(path, "code")) if c["outputs"] or c["execution_count"]]
