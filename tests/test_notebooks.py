@@ -96,6 +96,31 @@ def test_no_line_of_inline_maths_starts_a_list(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_eval_roles_read_only_names_defined_above(path):
+    """The build runs each {eval} role where its markdown stands (_ext/inline_eval.py): a name
+    first assigned in a later cell fails the build, though nbval (code cells only) passes."""
+    import builtins
+
+    defined, late = set(dir(builtins)), []
+    for cell in json.loads(path.read_text())["cells"]:
+        if cell["cell_type"] == "code":
+            for node in ast.walk(ast.parse(without_magics(source(cell)))):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    defined.add(node.id)
+                elif isinstance(node, ast.Import | ast.ImportFrom):
+                    defined.update((a.asname or a.name).split(".")[0] for a in node.names)
+                elif isinstance(node, ast.FunctionDef | ast.ClassDef):
+                    defined.add(node.name)
+        else:
+            for expr in re.findall(r"\{eval\}`([^`]+)`", source(cell)):
+                names = [n for n in ast.walk(ast.parse(expr, mode="eval")) if isinstance(n, ast.Name)]
+                bound = {n.id for n in names if isinstance(n.ctx, ast.Store)}  # a comprehension's own
+                used = {n.id for n in names if isinstance(n.ctx, ast.Load)}
+                late += [f"{name} in {{eval}}`{expr}`" for name in sorted(used - defined - bound)]
+    assert not late, f"{path.name}: names used before a code cell defines them: {late}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_numbers_in_the_prose_come_from_eval_roles(path):
     """{eval}`expr` reads a variable of the running notebook, in JupyterLab (jupyterlab-myst) as in
     the book (_ext/inline_eval.py); myst-nb's glue shows as raw markup in JupyterLab."""
