@@ -180,9 +180,9 @@ def plot_architecture(rows, ax=None, row_height=0.32):
     """A network's architecture drawn from lib.models.layer_table(model, input_shape): one box per row.
 
     Rows go top to bottom, from the input to the scores. Each box's width is proportional to the
-    square root of the number of values the layer outputs (a square of that many pixels would be
-    as wide), so the picture shows the representation growing under the first convolution and
-    shrinking to 10 scores; it is coloured by the layer's kind (KIND_COLORS) and labelled with
+    square root of the number of values the layer outputs (the side of a square that holds them),
+    so the picture shows the representation growing under the first convolution and shrinking
+    to the scores; each box is coloured by the layer's kind (KIND_COLORS) and labelled with
     its output shape (C x H x W, or N) and the lecture's name of the layer. Drawn from the model's
     own table, the picture cannot disagree with the model. row_height: inches per row.
     Introduced in the chapter on LeNet-5 and AlexNet. Returns the axes.
@@ -197,7 +197,7 @@ def plot_architecture(rows, ax=None, row_height=0.32):
     from matplotlib.patches import Rectangle
 
     sizes = np.sqrt([float(np.prod(r["output"])) for r in rows])
-    widths = np.maximum(0.04, 1.2 * sizes / sizes.max())  # area ~ values: a 10-score layer stays visible
+    widths = np.maximum(0.04, 1.2 * sizes / sizes.max())  # the narrowest stays visible
     for i, (row, width) in enumerate(zip(rows, widths, strict=True)):
         y = -i
         ax.add_patch(Rectangle((0.7 - width / 2, y - 0.35), width, 0.7, gid="layer",
