@@ -185,7 +185,7 @@ def plot_architecture(rows, ax=None, row_height=0.32):
     to the scores; each box is coloured by the layer's kind (KIND_COLORS) and labelled with
     its output shape (C x H x W, or N) and the lecture's name of the layer. Drawn from the model's
     own table, the picture cannot disagree with the model. row_height: inches per row.
-    Introduced in the chapter on LeNet-5 and AlexNet. Returns the axes.
+    Written for the chapter on LeNet-5 and AlexNet, beside its layer tables. Returns the axes.
     """
     _check_rows(rows)
     if not row_height > 0:
