@@ -1,14 +1,218 @@
-"""Pictures of networks: filters, feature maps, training curves, confusion matrices, complexity.
+"""Pictures of networks: neurons and fully connected networks, architectures, filters, feature
+maps, training curves, confusion matrices, complexity.
 
 The companion of lib.plot (which holds the pictures of the earlier chapters) for the chapters
-on convolutional networks, LeNet-5 and AlexNet. Each function draws on the figure or axes it
-is given, or a new one.
+on multi-layer perceptrons, convolutional networks, LeNet-5 and AlexNet. Each function draws on
+the figure or axes it is given, or a new one.
 """
 
 import numpy as np
 
-from lib.plot import show_images
+from lib._checks import integer
+from lib.plot import PALETTE, show_images
 from lib.style import MAX_WIDTH, SMALL
+
+# --- the chapter on multi-layer perceptrons: a neuron, a fully connected network ---
+
+ELLIPSIS = "\u22ee"  # vertical ellipsis: the units of a wide layer that are not drawn
+INPUT_COLOR, HIDDEN_COLOR, OUTPUT_COLOR, WEIGHT_COLOR = PALETTE[8], PALETTE[0], PALETTE[1], "#999999"
+
+
+def _shown_units(size, max_shown):
+    """The units of a layer that are drawn, top to bottom: all of them, or the first and last
+    max_shown // 2 (and one more at the top when max_shown is odd) with None for the ellipsis."""
+    if size <= max_shown:
+        return list(range(size))
+    bottom = max_shown // 2
+    return list(range(max_shown - bottom)) + [None] + list(range(size - bottom, size))
+
+
+def _bare_axes(ax):
+    """No spines, no y axis, no tick marks: a diagram, not a plot."""
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_yticks([])
+    ax.tick_params(axis="x", length=0)
+
+
+def _network_counts(sizes):
+    """lib.mlp.count_parameters of make_mlp(sizes), built on torch's meta device (no memory, no numbers)."""
+    import torch
+
+    from lib.mlp import count_parameters, make_mlp
+
+    with torch.device("meta"):
+        return count_parameters(make_mlp(sizes))
+
+
+def plot_network(layer_sizes, ax=None, labels=True, counts=True, max_shown=8):
+    """A fully connected network drawn from its layer sizes, as the lectures draw one.
+
+    layer_sizes: [d_0, d_1, ..., d_L], at least two integers >= 1: d_0 inputs, then the neurons
+    of each hidden layer and of the output layer. Each input and each neuron is a circle (inputs
+    grey: they are numbers, not neurons; hidden neurons blue; outputs orange) and each weight a
+    line between circles of consecutive layers. A layer wider than max_shown (>= 2) is drawn as its
+    first and last units with a vertical ellipsis between them (max_shown circles in all), and
+    only the weights between drawn circles appear: a 64-input layer shows 8 circles, not 64.
+    labels: name each layer and its size under it (input layer, hidden layer or hidden 1, 2, ...,
+    output layer).
+    counts: the title gives the network's neurons, weights, biases and parameters, counted by
+    lib.mlp.count_parameters on make_mlp(layer_sizes). Introduced in the chapter on multi-layer
+    perceptrons. Returns the axes.
+    """
+    sizes = list(layer_sizes) if isinstance(layer_sizes, list | tuple | np.ndarray) else None
+    if sizes is None or len(sizes) < 2:
+        raise ValueError(f"layer_sizes must be a list of at least two layer sizes [inputs, ..., outputs], "
+                         f"got {layer_sizes!r}")
+    sizes = [integer(f"layer_sizes[{i}]", d, 1) for i, d in enumerate(sizes)]
+    max_shown = integer("max_shown", max_shown, 2)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(MAX_WIDTH, 2.9), layout="constrained")
+    rows = max(len(_shown_units(d, max_shown)) for d in sizes)
+    axes_height_pt = ax.figure.get_figheight() * 72 * 0.7
+    diameter = min(22.0, 0.6 * axes_height_pt / rows)  # in points: round at any aspect ratio
+    columns = []  # per layer: the y of each drawn unit (None for the ellipsis)
+    for d in sizes:
+        slots = _shown_units(d, max_shown)
+        ys = (len(slots) - 1) / 2 - np.arange(len(slots))
+        columns.append([(y, unit) for y, unit in zip(ys, slots, strict=True)])
+    segments = []
+    for layer, (left, right) in enumerate(zip(columns[:-1], columns[1:], strict=True)):
+        segments += [[(layer, y0), (layer + 1, y1)] for y0, u0 in left if u0 is not None
+                     for y1, u1 in right if u1 is not None]
+    from matplotlib.collections import LineCollection
+
+    ax.add_collection(LineCollection(segments, colors=WEIGHT_COLOR, linewidths=0.8, zorder=1, gid="weights"))
+    last = len(sizes) - 1
+    for layer, column in enumerate(columns):
+        color = INPUT_COLOR if layer == 0 else OUTPUT_COLOR if layer == last else HIDDEN_COLOR
+        drawn = [y for y, unit in column if unit is not None]
+        ax.scatter(np.full(len(drawn), layer), drawn, s=diameter ** 2, color=color, edgecolors="white",
+                   linewidths=1.0, zorder=3, gid="inputs" if layer == 0 else "neurons")
+        for y, unit in column:
+            if unit is None:
+                ax.text(layer, y, ELLIPSIS, ha="center", va="center", fontsize=14, zorder=3)
+    _bare_axes(ax)
+    ax.set(xlim=(-0.5, last + 0.5), ylim=(-rows / 2, rows / 2))
+    ax.set_xticks([])
+    if labels:
+        hidden = [f"hidden {k}" if last > 2 else "hidden layer" for k in range(1, last)]
+        names = ["input layer", *hidden, "output layer"]
+        units = [f"{sizes[0]:,} inputs"] + [f"{d:,} neuron{'s' * (d > 1)}" for d in sizes[1:]]
+        ax.set_xticks(range(len(sizes)), [f"{n}\n{u}" for n, u in zip(names, units, strict=True)],
+                      fontsize=SMALL)
+    if counts:
+        c = _network_counts(sizes)
+        ax.set_title(f"{c['neurons']:,} neurons, {c['weights']:,} weights + {c['biases']:,} biases "
+                     f"= {c['parameters']:,} parameters")
+    return ax
+
+
+def plot_neuron(num_inputs=3, ax=None, activation="f"):
+    """One neuron as the lectures draw it: inputs x_i, weights w_i on the edges, the weighted sum
+    plus the bias b, the activation function and the output y = f(sum_i w_i x_i + b).
+
+    num_inputs: how many inputs (>= 1); more than 4 are drawn as x_1, x_2, an ellipsis, x_{n-1},
+    x_n. activation: the activation's name or symbol (a mathtext string, "f" by default, or
+    e.g. "ReLU"). Introduced in the chapter on multi-layer perceptrons. Returns the axes.
+    """
+    num_inputs = integer("num_inputs", num_inputs, 1)
+    if not isinstance(activation, str) or not activation.strip():
+        raise ValueError(f"activation must be a non-empty name, got {activation!r}")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(MAX_WIDTH, 2.0), layout="constrained")
+    slots = _shown_units(num_inputs, 4)
+    ys = ((len(slots) - 1) / 2 - np.arange(len(slots))) * 0.55
+    body, act, out = (2.3, 0.0), (3.4, 0.0), (4.3, 0.0)
+    for y, i in zip(ys, slots, strict=True):
+        if i is None:
+            ax.text(0.0, y, ELLIPSIS, ha="center", va="center", fontsize=14)
+            continue
+        ax.plot([0.0, body[0]], [y, 0.0], color=WEIGHT_COLOR, lw=1.2, zorder=1)
+        ax.scatter([0.0], [y], s=22 ** 2, color=INPUT_COLOR, edgecolors="white", zorder=3, gid="inputs")
+        ax.text(-0.22, y, f"$x_{{{i + 1}}}$", ha="right", va="center", fontsize=SMALL + 1)
+        ax.text(0.9, y * (1 - 0.9 / body[0]) + 0.06, f"$w_{{{i + 1}}}$", ha="center", va="bottom",
+                fontsize=SMALL, color=PALETTE[0])
+    ax.scatter([body[0]], [0.0], s=46 ** 2, color=HIDDEN_COLOR, edgecolors="white", zorder=3, gid="neurons")
+    ax.text(*body, "$\\Sigma$", ha="center", va="center", color="white", fontsize=SMALL + 4, zorder=4)
+    ax.annotate("bias $b$", body, xytext=(body[0], 0.95), ha="center", va="bottom", fontsize=SMALL,
+                arrowprops={"arrowstyle": "->", "color": WEIGHT_COLOR, "shrinkB": 18})
+    label = activation if activation.startswith("$") or len(activation) > 1 else f"${activation}$"
+    box = ax.text(*act, label, ha="center", va="center", fontsize=SMALL + 1, zorder=4,
+                  bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": PALETTE[7]})
+    ax.annotate("", act, xytext=body, arrowprops={"arrowstyle": "->", "shrinkA": 18, "shrinkB": 0,
+                                                  "patchB": box.get_bbox_patch()})
+    ax.annotate("", out, xytext=act, arrowprops={"arrowstyle": "->", "shrinkA": 0, "shrinkB": 2,
+                                                 "patchA": box.get_bbox_patch()})
+    f = label.strip("$") if label.startswith("$") else f"\\mathrm{{{label}}}"
+    ax.text(out[0] + 0.05, 0.0, f"$y = {f}\\left(\\sum_i w_i x_i + b\\right)$", ha="left", va="center",
+            fontsize=SMALL + 1)
+    _bare_axes(ax)
+    ax.set_xticks([])
+    ax.set(xlim=(-0.6, 6.4), ylim=(min(ys.min(), -0.4) - 0.3, max(ys.max(), 0.95) + 0.35))
+    return ax
+
+
+# --- the chapters on convolutional networks and LeNet-5: an architecture from its layer table ---
+
+KIND_COLORS = {"Input": PALETTE[8], "Conv2d": PALETTE[0], "ReLU": PALETTE[2], "MaxPool2d": PALETTE[1],
+               "Flatten": PALETTE[8], "Linear": PALETTE[3], "Dropout": PALETTE[4]}
+
+
+def _check_rows(rows):
+    def shape_ok(shape):
+        return isinstance(shape, tuple | list) and len(shape) > 0 and \
+            all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in shape)
+
+    keys = {"layer", "kind", "output"}
+    ok = isinstance(rows, list | tuple) and len(rows) > 0 and \
+        all(isinstance(r, dict) and keys <= r.keys() and shape_ok(r["output"]) for r in rows)
+    if not ok:
+        raise ValueError("rows must be a non-empty list of dicts with 'layer', 'kind' and 'output' (a shape "
+                         f"of positive integers), as lib.models.layer_table returns, got {rows!r:.120}")
+
+
+def plot_architecture(rows, ax=None, row_height=0.32):
+    """A network's architecture drawn from lib.models.layer_table(model, input_shape): one box per row.
+
+    Rows go top to bottom, from the input to the scores. Each box's width is proportional to the
+    square root of the number of values the layer outputs (the side of a square that holds them),
+    so the picture shows the representation growing under the first convolution and shrinking
+    to the scores; each box is coloured by the layer's kind (KIND_COLORS) and labelled with
+    its output shape (C x H x W, or N) and the lecture's name of the layer. Drawn from the model's
+    own table, the picture cannot disagree with the model. row_height: inches per row.
+    Written for the chapter on LeNet-5 and AlexNet, beside its layer tables. Returns the axes.
+    """
+    _check_rows(rows)
+    if not row_height > 0:
+        raise ValueError(f"row_height must be > 0 (inches), got {row_height!r}")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(MAX_WIDTH, row_height * len(rows) + 0.3), layout="constrained")
+    from matplotlib.patches import Rectangle
+
+    sizes = np.sqrt([float(np.prod(r["output"])) for r in rows])
+    widths = np.maximum(0.04, 1.2 * sizes / sizes.max())  # the narrowest stays visible
+    for i, (row, width) in enumerate(zip(rows, widths, strict=True)):
+        y = -i
+        ax.add_patch(Rectangle((0.7 - width / 2, y - 0.35), width, 0.7, gid="layer",
+                               facecolor=KIND_COLORS.get(row["kind"], PALETTE[7]), edgecolor="white"))
+        shape = " \u00d7 ".join(str(n) for n in row["output"])
+        ax.text(1.4, y, shape, ha="left", va="center", fontsize=SMALL)
+        ax.text(2.7, y, row["layer"], ha="left", va="center", fontsize=SMALL)
+    _bare_axes(ax)
+    ax.set_xticks([])
+    ax.set(xlim=(0.0, MAX_WIDTH), ylim=(-len(rows) + 0.5, 0.5))
+    ax.text(1.4, 0.55, "output shape", ha="left", va="bottom", fontsize=SMALL, color=PALETTE[7],
+            fontweight="bold")
+    ax.text(2.7, 0.55, "layer", ha="left", va="bottom", fontsize=SMALL, color=PALETTE[7], fontweight="bold")
+    return ax
+
 
 
 def plot_filters(weights, ncols=10, fig=None, size=0.9, titles=None):
@@ -48,7 +252,7 @@ def plot_history(history, axes=None, val_label="validation"):
     val_label names the held-out data in the legend. axes: two axes (a new figure if None).
     Introduced in the chapter on LeNet-5 and AlexNet.
     """
-    from lib.plot import PALETTE
+
 
     if not isinstance(history, dict) or len(history.get("loss", [])) == 0:
         raise ValueError("history must be a dict with a non-empty 'loss' list, as train_torch returns")
@@ -76,7 +280,7 @@ def plot_confusion_matrix(y_true, y_pred, ax=None, class_names=None):
     y_true, y_pred: (N,) integer labels 0..C-1. The diagonal holds the correct answers; every
     mistake off it is written in red. Introduced in the chapter on LeNet-5 and AlexNet.
     """
-    from lib.plot import PALETTE, axes_or_new
+    from lib.plot import axes_or_new
 
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.ndim != 1 or y_true.shape != y_pred.shape:
@@ -184,7 +388,7 @@ def plot_cost_split(totals, ax=None):
     multiply-adds), each split into convolutional and fully connected layers, in percent.
     Introduced in the chapter on LeNet-5 and AlexNet.
     """
-    from lib.plot import PALETTE, axes_or_new
+    from lib.plot import axes_or_new
 
     _check_totals(totals)
     ax = axes_or_new(ax)
