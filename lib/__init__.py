@@ -24,8 +24,9 @@ tuning    grid and random search over hyperparameters
 plot      every picture of the earlier chapters
 plot_features pictures of hand-crafted features: gradients, HOG glyphs, k-means patches
 plot_graph computational graphs with their values and gradients (backpropagation)
-plot_nets pictures of networks: a neuron, MLPs, architectures, filters, feature maps, training curves,
-          confusion matrices, complexity, 2-D embeddings (t-SNE)
+plot_diagrams networks drawn from their sizes: a neuron, MLPs, a convolution as volumes, architectures
+plot_nets what networks learn and cost: filters, feature maps, training curves, confusion matrices,
+          complexity, 2-D embeddings (t-SNE)
 widgets   demos that compute in the page: one ES module (lib/js/), an anywidget in Jupyter; progress bars
 style     the book's figure style: legible on a phone, sharp on a 2x screen
 _checks   (private) the argument checks the modules share: integers, labels
