@@ -22,6 +22,7 @@ models    torch models: LeNet-5, AlexNet, VGG-16, and a per-layer table of shape
           layer_outputs (learned features: what a model's first layers compute)
 tuning    grid and random search over hyperparameters
 plot      every picture of the earlier chapters
+plot_linear pictures of linear classifiers: class lines, the score equation, the SVM's margin
 plot_features pictures of hand-crafted features: gradients, HOG glyphs, k-means patches
 plot_graph computational graphs with their values and gradients (backpropagation)
 plot_diagrams networks drawn from their sizes: a neuron, MLPs, a convolution as volumes, architectures

@@ -198,7 +198,7 @@ def test_class_lines_lie_where_the_score_is_zero_and_arrows_point_along_w():
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    from lib.plot import plot_class_lines
+    from lib.plot_linear import plot_class_lines
 
     _, _, W, b = web_demo_points()
     ax = Figure().add_subplot()
@@ -220,7 +220,7 @@ def test_score_equation_shows_the_computed_scores():
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    from lib.plot import plot_score_equation
+    from lib.plot_linear import plot_score_equation
 
     W = np.array([[0.2, -0.5, 0.1, 2.0], [1.5, 1.3, 2.1, 0.0], [0.0, 0.25, 0.2, -0.3]])
     ax = Figure().add_subplot()
@@ -349,7 +349,7 @@ def test_plot_svm_margin_draws_the_lines_the_circles_and_the_width():
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    from lib.plot import plot_svm_margin
+    from lib.plot_linear import plot_svm_margin
 
     X, y = _two_clouds(11, gap=4.0)
     w, b = svm_margin_fit(X, y, C=10.0)
