@@ -37,7 +37,7 @@ def test_batchnorm_sits_between_each_hidden_linear_and_its_activation():
 
     net = make_deep_net("relu", 3, 8, 4, 2, seed=0, batchnorm=True, bias_init=0.5)
     assert sum(isinstance(m, torch.nn.BatchNorm1d) for m in net) == 2
-    assert all(float(m.bias.min()) == 0.5 for m in net if isinstance(m, torch.nn.Linear))  # its own init
+    assert all(m.bias.detach().min().item() == 0.5 for m in net if isinstance(m, torch.nn.Linear))  # its init
 
 
 def test_make_mlp_computes_w2_relu_w1_x():
