@@ -59,6 +59,7 @@ def plot_network(layer_sizes, ax=None, labels=True, counts=True, max_shown=8):
     lib.mlp.count_parameters on make_mlp(layer_sizes). Introduced in the chapter on multi-layer
     perceptrons. Returns the axes.
     """
+    # Longer than 40 lines: checks, layout, circles, weights and labels of one picture, in order.
     sizes = list(layer_sizes) if isinstance(layer_sizes, list | tuple | np.ndarray) else None
     if sizes is None or len(sizes) < 2:
         raise ValueError(f"layer_sizes must be a list of at least two layer sizes [inputs, ..., outputs], "

@@ -106,6 +106,8 @@ def plot_svm_margin(X, y, w, b, ax=None, extent=None, support=None, title=None):
     """
     from lib.linear import margin_width, support_vectors
 
+    # Longer than 40 lines: one picture with five parts (points, three lines, circles, arrow),
+    # clearest read top to bottom.
     ax = axes_or_new(ax)
     X, y, w = np.asarray(X, dtype=float), np.asarray(y), np.asarray(w, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2 or w.shape != (2,):
